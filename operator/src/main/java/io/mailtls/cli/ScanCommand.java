@@ -1,0 +1,139 @@
+package io.mailtls.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.probe.Endpoint;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeSettings;
+import io.mailtls.probe.TlsVersion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mailtls scan TARGET...}: probe once, report, exit 0 only if all are compliant. */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = "Probes mail endpoints once and reports which protocol versions each accepts.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every endpoint is compliant",
+      "1:at least one endpoint is not compliant or unreachable",
+      "2:usage error",
+      "3:internal error"
+    })
+public final class ScanCommand implements Callable<Integer> {
+  enum Output {
+    table,
+    json
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "TARGET",
+      converter = Converters.EndpointConverter.class,
+      description =
+          "smtp|submission|smtps|imap|imaps|pop3|pop3s://host[:port], e.g. smtp://mx.example.com")
+  List<Endpoint> targets;
+
+  @Option(
+      names = "--min-version",
+      defaultValue = "TLSv1.2",
+      converter = Converters.VersionConverter.class,
+      description = "Oldest version an endpoint may accept (default: ${DEFAULT-VALUE}).")
+  TlsVersion minimumVersion;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      converter = Converters.DurationConverter.class,
+      description = "Deadline per endpoint, all versions included (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
+      names = "--ca-file",
+      description = "PEM bundle to validate certificates against instead of the JVM trust store.")
+  Path caFile;
+
+  @Option(
+      names = "--servername",
+      description = "Name for SNI and the certificate check (default: the target's host).")
+  String serverName;
+
+  @Option(
+      names = "--max-connections-per-host",
+      defaultValue = "5",
+      description =
+          "Connections open to one host at once (default: ${DEFAULT-VALUE}, all versions of one endpoint).")
+  int maxConnectionsPerHost;
+
+  @Option(
+      names = "--ehlo-name",
+      defaultValue = ProbeSettings.DEFAULT_EHLO_NAME,
+      description = "Name to give in SMTP EHLO (default: ${DEFAULT-VALUE}).")
+  String ehloName;
+
+  @Option(
+      names = "--require-starttls",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Fail STARTTLS endpoints that offer no STARTTLS (default: ${DEFAULT-VALUE}).")
+  boolean requireStartTls;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
+  Output output;
+
+  @Override
+  public Integer call() throws IOException {
+    if (caFile != null && !Files.isReadable(caFile)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--ca-file " + caFile + " is not a readable file");
+    }
+    ProbeSettings settings;
+    try {
+      settings =
+          ProbeSettings.defaults()
+              .withTimeout(timeout)
+              .withMaxConnectionsPerHost(maxConnectionsPerHost)
+              .withCaFile(caFile)
+              .withEhloName(ehloName);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    ScanReport report =
+        ScanReport.of(
+            new EndpointProber(settings).probeAll(targets, serverName),
+            new CompliancePolicy(minimumVersion, requireStartTls));
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == Output.json) {
+      out.println(jsonMapper().writeValueAsString(report));
+      out.flush();
+    } else {
+      TableRenderer.render(report, out);
+    }
+    return report.allCompliant() ? 0 : 1;
+  }
+
+  static ObjectMapper jsonMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(SerializationFeature.INDENT_OUTPUT);
+  }
+}

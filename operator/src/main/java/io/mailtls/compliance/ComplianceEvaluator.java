@@ -1,0 +1,130 @@
+package io.mailtls.compliance;
+
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.TlsVersion;
+import io.mailtls.probe.VersionResult;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Turns probe results into verdicts. A verdict rests only on what was observed: if a version that
+ * could change the answer was not tested, the endpoint is {@link Verdict#UNREACHABLE} rather than
+ * guessed compliant.
+ */
+public final class ComplianceEvaluator {
+  private static final String EXCHANGE_ONLINE_FAILURE =
+      "mail with Exchange Online fails (\"421 4.4.2 Connection dropped due to SocketError\","
+          + " \"TLS negotiation failed with error SocketError\")";
+
+  private ComplianceEvaluator() {}
+
+  public static Assessment assess(EndpointResult result, CompliancePolicy policy) {
+    Verdict verdict = verdict(result, policy);
+    return new Assessment(
+        verdict,
+        explain(verdict, result, policy),
+        verdict == Verdict.COMPLIANT
+            ? null
+            : Remediation.hint(verdict, result.serverSoftware(), policy.minimumVersion()));
+  }
+
+  static Verdict verdict(EndpointResult result, CompliancePolicy policy) {
+    if (result.failure() != null) {
+      if (startTlsUnavailable(result)) {
+        return policy.requireStartTls() ? Verdict.STARTTLS_MISSING : Verdict.COMPLIANT;
+      }
+      return Verdict.UNREACHABLE;
+    }
+    TlsVersion minimum = policy.minimumVersion();
+    boolean deprecated =
+        !versions(result, VersionResult.VersionStatus.ACCEPTED, false, minimum).isEmpty();
+    boolean modern =
+        !versions(result, VersionResult.VersionStatus.ACCEPTED, true, minimum).isEmpty();
+    boolean untestedOld =
+        !versions(result, VersionResult.VersionStatus.NOT_TESTED, false, minimum).isEmpty();
+    boolean untestedModern =
+        !versions(result, VersionResult.VersionStatus.NOT_TESTED, true, minimum).isEmpty();
+    if (modern) {
+      if (deprecated) {
+        return Verdict.DEPRECATED_TLS_ACCEPTED;
+      }
+      return untestedOld ? Verdict.UNREACHABLE : Verdict.COMPLIANT;
+    }
+    return untestedModern ? Verdict.UNREACHABLE : Verdict.NO_MODERN_TLS;
+  }
+
+  private static String explain(Verdict verdict, EndpointResult result, CompliancePolicy policy) {
+    TlsVersion minimum = policy.minimumVersion();
+    String accepted = labels(result.acceptedVersions());
+    return switch (verdict) {
+      case COMPLIANT ->
+          result.acceptedVersions().isEmpty()
+              ? "offers no STARTTLS, which this policy allows"
+              : "accepts " + accepted + " and nothing older than " + minimum;
+      case DEPRECATED_TLS_ACCEPTED ->
+          "accepts deprecated "
+              + labels(versions(result, VersionResult.VersionStatus.ACCEPTED, false, minimum))
+              + " besides "
+              + labels(versions(result, VersionResult.VersionStatus.ACCEPTED, true, minimum))
+              + ": a client can still be talked down to them";
+      case NO_MODERN_TLS ->
+          (result.acceptedVersions().isEmpty()
+                  ? "accepts no protocol version at all (" + rejections(result) + ")"
+                  : "accepts only " + accepted + ", nothing at or above " + minimum)
+              + ": "
+              + EXCHANGE_ONLINE_FAILURE;
+      case STARTTLS_MISSING ->
+          (result.failure().kind() == FailureKind.STARTTLS_REFUSED
+                  ? "refuses STARTTLS (" + result.failure().detail() + ")"
+                  : "does not offer STARTTLS")
+              + ", so mail goes in plain text: senders that insist on TLS fail with"
+              + " \"451 5.7.3 Must issue a STARTTLS command first\"";
+      case UNREACHABLE ->
+          result.failure() != null
+              ? "could not be probed: " + result.failure()
+              : "could not test " + labels(untested(result)) + ": " + firstUntestedFailure(result);
+    };
+  }
+
+  private static boolean startTlsUnavailable(EndpointResult result) {
+    FailureKind kind = result.failure().kind();
+    return kind == FailureKind.STARTTLS_NOT_ADVERTISED || kind == FailureKind.STARTTLS_REFUSED;
+  }
+
+  private static List<TlsVersion> versions(
+      EndpointResult result,
+      VersionResult.VersionStatus status,
+      boolean atLeastMinimum,
+      TlsVersion minimum) {
+    return result.versions().stream()
+        .filter(v -> v.status() == status && v.version().isAtLeast(minimum) == atLeastMinimum)
+        .map(VersionResult::version)
+        .toList();
+  }
+
+  private static List<TlsVersion> untested(EndpointResult result) {
+    return result.versions().stream()
+        .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+        .map(VersionResult::version)
+        .toList();
+  }
+
+  private static String firstUntestedFailure(EndpointResult result) {
+    return result.versions().stream()
+        .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+        .map(v -> v.failure().toString())
+        .findFirst()
+        .orElse("unknown");
+  }
+
+  private static String rejections(EndpointResult result) {
+    return result.versions().stream()
+        .map(v -> v.version() + ": " + v.failure())
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String labels(List<TlsVersion> versions) {
+    return versions.stream().map(TlsVersion::label).collect(Collectors.joining(", "));
+  }
+}

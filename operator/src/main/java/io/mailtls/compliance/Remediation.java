@@ -1,0 +1,81 @@
+package io.mailtls.compliance;
+
+import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TlsVersion;
+
+/** What to change on the server, in the terms of the software that was detected. */
+final class Remediation {
+  private static final String SCHANNEL =
+      "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\";
+
+  private Remediation() {}
+
+  static String hint(Verdict verdict, ServerSoftware software, TlsVersion minimum) {
+    return switch (verdict) {
+      case COMPLIANT -> null;
+      case UNREACHABLE ->
+          "Check that the endpoint is up and reachable from the prober (DNS, firewall, port), then"
+              + " wait for the next probe.";
+      case STARTTLS_MISSING -> startTls(software);
+      case DEPRECATED_TLS_ACCEPTED, NO_MODERN_TLS -> versions(verdict, software, minimum);
+    };
+  }
+
+  private static String versions(Verdict verdict, ServerSoftware software, TlsVersion minimum) {
+    boolean disableOld = verdict == Verdict.DEPRECATED_TLS_ACCEPTED;
+    String min = minimum.label();
+    return switch (software) {
+      case MICROSOFT_EXCHANGE ->
+          disableOld
+              ? "Disable the old versions in SCHANNEL: under "
+                  + SCHANNEL
+                  + "TLS 1.0\\Server and TLS 1.1\\Server (and \\Client) set Enabled=0 and"
+                  + " DisabledByDefault=1 (DWORD), keeping TLS 1.2\\Client and \\Server at"
+                  + " DisabledByDefault=0, Enabled=1; restart the server."
+              : "Install current Windows and Exchange updates, then enable TLS 1.2 in SCHANNEL: under "
+                  + SCHANNEL
+                  + "TLS 1.2\\Client and "
+                  + SCHANNEL
+                  + "TLS 1.2\\Server set DisabledByDefault=0 and Enabled=1 (DWORD); restart the"
+                  + " server.";
+      case POSTFIX ->
+          "In main.cf set smtpd_tls_protocols = >="
+              + min
+              + " and smtpd_tls_mandatory_protocols = >="
+              + min
+              + " (Postfix 3.6+; older: exclude each older version, e.g. !SSLv2, !SSLv3, !TLSv1,"
+              + " !TLSv1.1), make sure Postfix is linked with a current OpenSSL, then `postfix reload`.";
+      case DOVECOT ->
+          "Set ssl_min_protocol = "
+              + min
+              + " in dovecot.conf (conf.d/10-ssl.conf) and `doveadm reload`.";
+      case EXIM ->
+          "With OpenSSL set openssl_options = +no_sslv3 +no_tlsv1 +no_tlsv1_1"
+              + (minimum == TlsVersion.TLS_1_3 ? " +no_tlsv1_2" : "")
+              + "; with GnuTLS set tls_require_ciphers = NORMAL:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1"
+              + (minimum == TlsVersion.TLS_1_3 ? ":-VERS-TLS1.2" : "")
+              + "; then restart Exim.";
+      default ->
+          "Configure the server to accept "
+              + min
+              + " and newer only"
+              + (disableOld ? "" : ", updating it or its TLS library if it cannot negotiate " + min)
+              + ".";
+    };
+  }
+
+  private static String startTls(ServerSoftware software) {
+    return switch (software) {
+      case MICROSOFT_EXCHANGE ->
+          "Enable TLS on the Receive connector (Set-ReceiveConnector -AuthMechanism Tls) and bind a"
+              + " valid certificate to SMTP (Enable-ExchangeCertificate -Services SMTP).";
+      case POSTFIX ->
+          "In main.cf set smtpd_tls_security_level = may and a certificate in smtpd_tls_chain_files"
+              + " (or smtpd_tls_cert_file / smtpd_tls_key_file), then `postfix reload`.";
+      case DOVECOT -> "Set ssl = yes with ssl_cert and ssl_key in conf.d/10-ssl.conf, then reload.";
+      case EXIM ->
+          "Set tls_advertise_hosts = * with tls_certificate and tls_privatekey, then restart Exim.";
+      default -> "Enable STARTTLS with a valid certificate on this listener.";
+    };
+  }
+}

@@ -1,0 +1,26 @@
+package io.mailtls.compliance;
+
+/** The answer for one endpoint, against a minimum protocol version. */
+public enum Verdict {
+  /** Accepts the minimum or newer, and nothing older. */
+  COMPLIANT("Compliant"),
+  /** Accepts something older than the minimum besides something at or above it. */
+  DEPRECATED_TLS_ACCEPTED("DeprecatedTLSAccepted"),
+  /** Accepts nothing at or above the minimum: mail with Exchange Online fails. */
+  NO_MODERN_TLS("NoModernTLS"),
+  /** Plain text only: STARTTLS not offered, or refused. */
+  STARTTLS_MISSING("StartTLSMissing"),
+  /** The versions that decide the verdict could not be tested. */
+  UNREACHABLE("Unreachable");
+
+  private final String reason;
+
+  Verdict(String reason) {
+    this.reason = reason;
+  }
+
+  /** The CamelCase form used as a Kubernetes condition reason. */
+  public String reason() {
+    return reason;
+  }
+}

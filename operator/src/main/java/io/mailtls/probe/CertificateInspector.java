@@ -1,0 +1,187 @@
+package io.mailtls.probe;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.IDN;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathValidator;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/** Parses a server's certificate chain, validates it and checks the name it was reached by. */
+final class CertificateInspector {
+  private static final int SAN_DNS = 2;
+  private static final int SAN_IP = 7;
+
+  private final Set<TrustAnchor> anchors;
+
+  private CertificateInspector(Set<TrustAnchor> anchors) {
+    this.anchors = anchors;
+  }
+
+  /**
+   * Trusts the CAs in a PEM bundle, or the JVM's default trust store when {@code caFile} is null.
+   */
+  static CertificateInspector trusting(Path caFile) {
+    try {
+      Collection<? extends Certificate> cas;
+      if (caFile != null) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+          cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (cas.isEmpty()) {
+          throw new IllegalArgumentException("no certificates in CA file " + caFile);
+        }
+      } else {
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((KeyStore) null);
+        cas =
+            Arrays.stream(tmf.getTrustManagers())
+                .filter(X509TrustManager.class::isInstance)
+                .flatMap(tm -> Arrays.stream(((X509TrustManager) tm).getAcceptedIssuers()))
+                .toList();
+      }
+      return new CertificateInspector(
+          cas.stream()
+              .map(c -> new TrustAnchor((X509Certificate) c, null))
+              .collect(Collectors.toUnmodifiableSet()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot read CA certificates from " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  static List<X509Certificate> parse(List<byte[]> derChain) throws CertificateException {
+    CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    List<X509Certificate> chain = new ArrayList<>();
+    for (byte[] der : derChain) {
+      chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+    }
+    return chain;
+  }
+
+  CertificateInfo inspect(List<X509Certificate> chain, String name) {
+    X509Certificate leaf = chain.get(0);
+    List<List<?>> sans = subjectAltNames(leaf);
+    String chainError = validate(chain);
+    return new CertificateInfo(
+        ServerText.clean(leaf.getSubjectX500Principal().getName()),
+        sans.stream().map(san -> ServerText.clean(String.valueOf(san.get(1)))).toList(),
+        ServerText.clean(leaf.getIssuerX500Principal().getName()),
+        leaf.getNotBefore().toInstant(),
+        leaf.getNotAfter().toInstant(),
+        chainError == null,
+        chainError,
+        name,
+        nameMatches(leaf, sans, name));
+  }
+
+  /** Null when the chain validates, else the reason. */
+  private String validate(List<X509Certificate> chain) {
+    // The path handed to PKIX must not contain the trust anchor itself.
+    List<X509Certificate> path = new ArrayList<>(chain);
+    while (path.size() > 1 && isAnchor(path.get(path.size() - 1))) {
+      path.remove(path.size() - 1);
+    }
+    try {
+      PKIXParameters parameters = new PKIXParameters(anchors);
+      parameters.setRevocationEnabled(false);
+      CertPathValidator.getInstance("PKIX")
+          .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+      return null;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return ServerText.clean(e.getMessage());
+    }
+  }
+
+  private boolean isAnchor(X509Certificate certificate) {
+    return anchors.stream().anyMatch(a -> certificate.equals(a.getTrustedCert()));
+  }
+
+  private static List<List<?>> subjectAltNames(X509Certificate leaf) {
+    try {
+      Collection<List<?>> all = leaf.getSubjectAlternativeNames();
+      if (all == null) {
+        return List.of();
+      }
+      return all.stream()
+          .filter(san -> (Integer) san.get(0) == SAN_DNS || (Integer) san.get(0) == SAN_IP)
+          .toList();
+    } catch (CertificateParsingException e) {
+      return List.of();
+    }
+  }
+
+  static boolean nameMatches(X509Certificate leaf, List<List<?>> sans, String name) {
+    if (name == null || name.isEmpty()) {
+      return false;
+    }
+    if (isAddressLiteral(name)) {
+      return sans.stream()
+          .filter(san -> (Integer) san.get(0) == SAN_IP)
+          .anyMatch(san -> sameAddress(String.valueOf(san.get(1)), name));
+    }
+    String host = IDN.toASCII(name).toLowerCase(Locale.ROOT);
+    List<String> dnsNames =
+        sans.stream()
+            .filter(san -> (Integer) san.get(0) == SAN_DNS)
+            .map(san -> String.valueOf(san.get(1)))
+            .toList();
+    if (dnsNames.isEmpty()) {
+      // RFC 6125 allows the CN only when there are no DNS SANs.
+      dnsNames = commonName(leaf).map(List::of).orElse(List.of());
+    }
+    return dnsNames.stream()
+        .anyMatch(pattern -> matchesPattern(pattern.toLowerCase(Locale.ROOT), host));
+  }
+
+  /** Exact match, or a wildcard in the whole left-most label: {@code *.example.com}. */
+  static boolean matchesPattern(String pattern, String host) {
+    if (pattern.startsWith("*.")) {
+      int dot = host.indexOf('.');
+      return dot > 0 && host.substring(dot).equals(pattern.substring(1));
+    }
+    return pattern.equals(host);
+  }
+
+  private static java.util.Optional<String> commonName(X509Certificate leaf) {
+    return Arrays.stream(leaf.getSubjectX500Principal().getName().split(","))
+        .map(String::strip)
+        .filter(rdn -> rdn.regionMatches(true, 0, "CN=", 0, 3))
+        .map(rdn -> rdn.substring(3))
+        .findFirst();
+  }
+
+  private static boolean isAddressLiteral(String name) {
+    return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+  }
+
+  private static boolean sameAddress(String a, String b) {
+    try {
+      return InetAddress.getByName(a).equals(InetAddress.getByName(b));
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

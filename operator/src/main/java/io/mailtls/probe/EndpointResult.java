@@ -1,0 +1,47 @@
+package io.mailtls.probe;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one probe round found out about one endpoint.
+ *
+ * @param serverName the name sent in SNI and checked against the certificate (null for an IP target
+ *     without a server name)
+ * @param address the address that was connected to
+ * @param acceptedVersions the versions the server accepted, oldest first
+ * @param bestVersion the newest accepted version, and {@code bestCipherSuite} the suite chosen at
+ *     it
+ * @param startTlsAdvertised whether the server offers STARTTLS; null for implicit TLS or when the
+ *     dialogue never got that far
+ * @param banner the server's plain-text greeting, sanitized (null for implicit TLS)
+ * @param certificate the certificate, when a handshake got far enough to see it
+ * @param failure why no version could be tested at all; null when at least one handshake ran
+ * @param versions one result per probed version, oldest first
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EndpointResult(
+    Endpoint endpoint,
+    String serverName,
+    String address,
+    List<TlsVersion> acceptedVersions,
+    TlsVersion bestVersion,
+    String bestCipherSuite,
+    Boolean startTlsAdvertised,
+    String banner,
+    ServerSoftware serverSoftware,
+    CertificateInfo certificate,
+    Failure failure,
+    List<VersionResult> versions,
+    Instant probedAt,
+    long durationMillis) {
+
+  public boolean accepts(TlsVersion version) {
+    return acceptedVersions.contains(version);
+  }
+
+  public VersionResult resultFor(TlsVersion version) {
+    return versions.stream().filter(v -> v.version() == version).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,207 @@
+package io.mailtls.probe;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One TCP connection to a mail server with a hard deadline: every read waits at most until the
+ * deadline, lines and the plain-text part of the dialogue are capped, so a tarpit, a trickle or an
+ * endless line cannot hold a thread or memory. It keeps what the server said (cleaned) for banner
+ * and software detection.
+ */
+final class MailConnection implements Closeable {
+  static final int MAX_LINE_BYTES = 4096;
+  static final int MAX_PLAIN_TEXT_BYTES = 64 * 1024;
+  private static final int MAX_TRANSCRIPT_LINES = 64;
+
+  /** What the connection is doing; a timeout is classified by the phase it happened in. */
+  enum Phase {
+    CONNECT(FailureKind.CONNECT_TIMEOUT),
+    GREETING(FailureKind.GREETING_TIMEOUT),
+    STARTTLS(FailureKind.STARTTLS_TIMEOUT),
+    HANDSHAKE(FailureKind.HANDSHAKE_TIMEOUT);
+
+    final FailureKind timeout;
+
+    Phase(FailureKind timeout) {
+      this.timeout = timeout;
+    }
+  }
+
+  private final Socket socket;
+  private final Instant deadline;
+  private final InputStream in;
+  private final OutputStream out;
+  private final List<String> transcript = new ArrayList<>();
+  private Phase phase = Phase.CONNECT;
+  private String greeting;
+  private int plainTextBytes;
+
+  private MailConnection(Socket socket, Instant deadline) throws IOException {
+    this.socket = socket;
+    this.deadline = deadline;
+    this.in = new DeadlineInputStream(new BufferedInputStream(socket.getInputStream(), 8192));
+    this.out = socket.getOutputStream();
+  }
+
+  static MailConnection open(InetSocketAddress address, Instant deadline) throws ProbeException {
+    Socket socket = new Socket();
+    try {
+      int timeout = remainingMillis(deadline);
+      if (timeout <= 0) {
+        throw new SocketTimeoutException("deadline passed before connecting");
+      }
+      socket.setTcpNoDelay(true);
+      socket.connect(address, timeout);
+      return new MailConnection(socket, deadline);
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      throw new ProbeException(FailureKind.CONNECT_TIMEOUT, "no TCP connection to " + address);
+    } catch (ConnectException e) {
+      closeQuietly(socket);
+      boolean refused = String.valueOf(e.getMessage()).toLowerCase().contains("refused");
+      throw new ProbeException(
+          refused ? FailureKind.CONNECTION_REFUSED : FailureKind.CONNECTION_FAILED, e.getMessage());
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new ProbeException(FailureKind.CONNECTION_FAILED, e.getMessage());
+    }
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  void phase(Phase phase) {
+    this.phase = phase;
+  }
+
+  Duration timeLeft() {
+    return Duration.ofMillis(Math.max(0, remainingMillis(deadline)));
+  }
+
+  /** Reads one line without its CR LF. */
+  String readLine() throws IOException, ProbeException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new ProbeException(
+            FailureKind.PROTOCOL_ERROR,
+            phase == Phase.GREETING
+                ? "server closed the connection before completing its greeting"
+                : "server closed the connection during the STARTTLS dialogue");
+      }
+      if (++plainTextBytes > MAX_PLAIN_TEXT_BYTES) {
+        throw new ProbeException(
+            FailureKind.NOT_A_MAIL_SERVER, "more than " + MAX_PLAIN_TEXT_BYTES + " bytes of text");
+      }
+      if (b == '\n') {
+        break;
+      }
+      if (line.size() >= MAX_LINE_BYTES) {
+        throw new ProbeException(
+            FailureKind.NOT_A_MAIL_SERVER, "a line longer than " + MAX_LINE_BYTES + " bytes");
+      }
+      line.write(b);
+    }
+    String text = line.toString(StandardCharsets.ISO_8859_1);
+    if (text.endsWith("\r")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (transcript.size() < MAX_TRANSCRIPT_LINES) {
+      transcript.add(ServerText.clean(text));
+    }
+    return text;
+  }
+
+  void writeLine(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  void write(byte[] data) throws IOException {
+    out.write(data);
+    out.flush();
+  }
+
+  /** The stream for TLS records after the STARTTLS dialogue (shares the read buffer). */
+  InputStream input() {
+    return in;
+  }
+
+  Socket socket() {
+    return socket;
+  }
+
+  void greeting(String greeting) {
+    this.greeting = ServerText.clean(greeting);
+  }
+
+  String greeting() {
+    return greeting;
+  }
+
+  List<String> transcript() {
+    return List.copyOf(transcript);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(socket);
+  }
+
+  private static int remainingMillis(Instant deadline) {
+    long left = Duration.between(Instant.now(), deadline).toMillis();
+    return (int) Math.min(Integer.MAX_VALUE, left);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing left to do with a socket that will not close
+    }
+  }
+
+  /** Sets the socket timeout to the time left before each read that may block. */
+  private final class DeadlineInputStream extends FilterInputStream {
+    DeadlineInputStream(InputStream in) {
+      super(in);
+    }
+
+    private void arm() throws IOException {
+      int left = remainingMillis(deadline);
+      if (left <= 0) {
+        throw new SocketTimeoutException("probe deadline reached");
+      }
+      socket.setSoTimeout(left);
+    }
+
+    @Override
+    public int read() throws IOException {
+      arm();
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      arm();
+      return super.read(b, off, len);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.mailtls.probe;
+
+import java.io.IOException;
+
+/**
+ * The plain-text part of a mail protocol: read the greeting, check that STARTTLS is offered, ask
+ * for it. When {@link #startTls} returns, the next bytes on the connection are TLS.
+ */
+interface MailDialect {
+
+  void startTls(MailConnection connection) throws IOException, ProbeException;
+
+  static MailDialect forProtocol(MailProtocol protocol, String ehloName) {
+    return switch (protocol.dialect()) {
+      case SMTP -> new SmtpDialect(ehloName);
+      case IMAP -> new ImapDialect();
+      case POP3 -> new Pop3Dialect();
+      case IMPLICIT -> new ImplicitTlsDialect();
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package io.mailtls.probe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the engine probes.
+ *
+ * @param timeout the deadline for one endpoint, all versions included
+ * @param maxConnectionsPerHost how many connections one host gets at once, across endpoints; the
+ *     default lets all versions of one endpoint run together
+ * @param versions the versions to test
+ * @param ehloName the name the prober gives in SMTP EHLO
+ * @param caFile a PEM bundle to validate chains against instead of the JVM trust store, or null
+ */
+public record ProbeSettings(
+    Duration timeout,
+    int maxConnectionsPerHost,
+    List<TlsVersion> versions,
+    String ehloName,
+    Path caFile) {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final String DEFAULT_EHLO_NAME = "mailtls.invalid";
+
+  public ProbeSettings {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+    }
+    if (maxConnectionsPerHost < 1) {
+      throw new IllegalArgumentException(
+          "max connections per host must be at least 1, not " + maxConnectionsPerHost);
+    }
+    if (versions.isEmpty()) {
+      throw new IllegalArgumentException("at least one version must be probed");
+    }
+    versions = List.copyOf(versions);
+  }
+
+  public static ProbeSettings defaults() {
+    return new ProbeSettings(
+        DEFAULT_TIMEOUT,
+        TlsVersion.values().length,
+        List.of(TlsVersion.values()),
+        DEFAULT_EHLO_NAME,
+        null);
+  }
+
+  public ProbeSettings withTimeout(Duration value) {
+    return new ProbeSettings(value, maxConnectionsPerHost, versions, ehloName, caFile);
+  }
+
+  public ProbeSettings withMaxConnectionsPerHost(int value) {
+    return new ProbeSettings(timeout, value, versions, ehloName, caFile);
+  }
+
+  public ProbeSettings withCaFile(Path value) {
+    return new ProbeSettings(timeout, maxConnectionsPerHost, versions, ehloName, value);
+  }
+
+  public ProbeSettings withEhloName(String value) {
+    return new ProbeSettings(timeout, maxConnectionsPerHost, versions, value, caFile);
+  }
+}

@@ -1,0 +1,26 @@
+package io.mailtls.probe;
+
+import java.util.List;
+
+/** How a server answered a ClientHello, as read off the wire by {@link ServerReplyReader}. */
+sealed interface ServerReply {
+
+  /**
+   * A ServerHello (or HelloRetryRequest). For versions up to TLS 1.2 the certificate chain travels
+   * in the clear right after it and is captured when it fits the read limit.
+   */
+  record Hello(int version, int cipherSuite, boolean helloRetryRequest, List<byte[]> certificates)
+      implements ServerReply {}
+
+  record Alert(int level, int description) implements ServerReply {
+    String name() {
+      return TlsAlerts.name(description);
+    }
+  }
+
+  /** The server closed the connection (FIN) before answering. */
+  record Closed() implements ServerReply {}
+
+  /** The answer is not TLS at all; {@code preview} is the start of it, sanitized. */
+  record NotTls(String preview) implements ServerReply {}
+}

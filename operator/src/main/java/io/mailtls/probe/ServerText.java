@@ -1,0 +1,32 @@
+package io.mailtls.probe;
+
+/**
+ * Text that came from a server, made safe to show: control characters removed and length capped, so
+ * a hostile server cannot forge log lines or blow up a status object.
+ */
+public final class ServerText {
+  public static final int MAX_LENGTH = 256;
+
+  private ServerText() {}
+
+  public static String clean(String raw) {
+    return clean(raw, MAX_LENGTH);
+  }
+
+  public static String clean(String raw, int maxLength) {
+    if (raw == null) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(Math.min(raw.length(), maxLength));
+    for (int i = 0; i < raw.length() && out.length() < maxLength; i++) {
+      char c = raw.charAt(i);
+      if (c == '\t') {
+        out.append(' ');
+      } else if (!Character.isISOControl(c) && !Character.isSurrogate(c)) {
+        out.append(c);
+      }
+    }
+    String result = out.toString().strip();
+    return raw.length() > maxLength && result.length() == maxLength ? result + "…" : result;
+  }
+}

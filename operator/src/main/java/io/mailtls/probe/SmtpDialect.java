@@ -1,0 +1,76 @@
+package io.mailtls.probe;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** SMTP and submission: greeting, EHLO, STARTTLS (RFC 5321, RFC 3207). */
+final class SmtpDialect implements MailDialect {
+  private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
+  private static final int MAX_REPLY_LINES = 100;
+
+  private final String ehloName;
+
+  SmtpDialect(String ehloName) {
+    this.ehloName = ehloName;
+  }
+
+  @Override
+  public void startTls(MailConnection c) throws IOException, ProbeException {
+    c.phase(MailConnection.Phase.GREETING);
+    Reply greeting = readReply(c);
+    c.greeting(greeting.text());
+    if (greeting.code() != 220) {
+      throw new ProbeException(FailureKind.SERVICE_REFUSED, greeting.text());
+    }
+    c.phase(MailConnection.Phase.STARTTLS);
+    c.writeLine("EHLO " + ehloName);
+    Reply ehlo = readReply(c);
+    if (ehlo.code() != 250) {
+      throw new ProbeException(FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO refused: " + ehlo.text());
+    }
+    boolean offered =
+        ehlo.lines().stream()
+            .skip(1) // the first line is the server's name, not a keyword
+            .map(l -> l.strip().toUpperCase(Locale.ROOT))
+            .anyMatch(l -> l.equals("STARTTLS") || l.startsWith("STARTTLS "));
+    if (!offered) {
+      throw new ProbeException(
+          FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO reply does not list STARTTLS");
+    }
+    c.writeLine("STARTTLS");
+    Reply reply = readReply(c);
+    if (reply.code() != 220) {
+      throw new ProbeException(FailureKind.STARTTLS_REFUSED, reply.text());
+    }
+  }
+
+  /** A complete, possibly multi-line reply: {@code 250-first}, …, {@code 250 last}. */
+  static Reply readReply(MailConnection c) throws IOException, ProbeException {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = c.readLine();
+      if (!REPLY_LINE.matcher(line).matches()) {
+        throw new ProbeException(
+            FailureKind.NOT_A_MAIL_SERVER, "not an SMTP reply: " + ServerText.clean(line, 80));
+      }
+      lines.add(line.length() > 4 ? line.substring(4) : "");
+      boolean last = line.length() == 3 || line.charAt(3) == ' ';
+      if (last) {
+        return new Reply(Integer.parseInt(line.substring(0, 3)), lines);
+      }
+      if (lines.size() >= MAX_REPLY_LINES) {
+        throw new ProbeException(
+            FailureKind.PROTOCOL_ERROR, "reply longer than " + MAX_REPLY_LINES + " lines");
+      }
+    }
+  }
+
+  record Reply(int code, List<String> lines) {
+    String text() {
+      return code + " " + String.join(" ", lines);
+    }
+  }
+}
