@@ -1,0 +1,451 @@
+package io.mailtls.probe;
+
+import static io.mailtls.probe.TlsVersion.SSL_3_0;
+import static io.mailtls.probe.TlsVersion.TLS_1_0;
+import static io.mailtls.probe.TlsVersion.TLS_1_1;
+import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The engine against in-process servers with scripted behaviour, including broken ones. */
+class EndpointProberTest {
+  private static final List<String> EHLO_WITH_STARTTLS =
+      List.of("PIPELINING", "SIZE 10240000", "STARTTLS", "ENHANCEDSTATUSCODES", "8BITMIME");
+
+  private final EndpointProber prober =
+      new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(3)));
+
+  private static List<VersionResult.VersionStatus> statuses(EndpointResult result) {
+    return result.versions().stream().map(VersionResult::status).toList();
+  }
+
+  private static Set<FailureKind> failureKinds(EndpointResult result) {
+    return result.versions().stream()
+        .filter(v -> v.failure() != null)
+        .map(v -> v.failure().kind())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
+  void smtpStartTlsServerAcceptingTls12And13() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_2, TLS_1_3)))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
+      assertThat(result.bestVersion()).isEqualTo(TLS_1_3);
+      assertThat(result.bestCipherSuite()).isEqualTo("TLS_AES_128_GCM_SHA256");
+      assertThat(result.startTlsAdvertised()).isTrue();
+      assertThat(result.banner()).isEqualTo("220 mx.test.local ESMTP Postfix (Debian/GNU)");
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.POSTFIX);
+      assertThat(result.failure()).isNull();
+      assertThat(result.resultFor(TLS_1_1).failure())
+          .isEqualTo(new Failure(FailureKind.TLS_ALERT, "protocol_version"));
+      // One connection per version, plus one TLS 1.3 handshake for the certificate, since this
+      // server sent none in the clear.
+      assertThat(server.connections()).isEqualTo(6);
+      assertThat(result.certificate()).isNull();
+    }
+  }
+
+  @Test
+  void legacyOnlyServerAcceptsExactlyTls10And11() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_0, TLS_1_1)))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SUBMISSION), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_0, TLS_1_1);
+      assertThat(result.resultFor(TLS_1_2).failure())
+          .isEqualTo(new Failure(FailureKind.OTHER_VERSION, "server chose TLSv1.1"));
+      assertThat(result.resultFor(SSL_3_0).failure().kind()).isEqualTo(FailureKind.TLS_ALERT);
+      assertThat(result.bestCipherSuite()).isEqualTo("TLS_RSA_WITH_AES_128_CBC_SHA");
+    }
+  }
+
+  @Test
+  void greetingAndEhloSplitAcrossSegmentsAndSlowlyDelivered() throws Exception {
+    TestingMailServer.Conversation slow =
+        peer -> {
+          for (String part :
+              List.of("220-mx.test", ".local ESMTP\r\n220-second line\r", "\n220 ", "ready\r\n")) {
+            peer.send(part);
+            Thread.sleep(100);
+          }
+          peer.readLine();
+          peer.send("250-mx.test.local\r\n250-STAR");
+          Thread.sleep(100);
+          peer.send("TTLS\r\n250 8BITMIME\r\n");
+          peer.readLine();
+          peer.sendLines("220 go ahead");
+          peer.answerClientHello(Set.of(TLS_1_2));
+        };
+    try (var server = TestingMailServer.start(slow)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(result.banner()).isEqualTo("220 mx.test.local ESMTP second line ready");
+    }
+  }
+
+  @Test
+  void exchangeIsRecognisedByItsEhloKeywords() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            TestingMailServer.smtp(
+                List.of("X-ANONYMOUSTLS", "STARTTLS", "XEXCH50"), Set.of(TLS_1_0)))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.MICROSOFT_EXCHANGE);
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_0);
+    }
+  }
+
+  @Test
+  void startTlsNotAdvertised() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            TestingMailServer.smtp(List.of("PIPELINING", "8BITMIME"), Set.of()))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO reply does not list STARTTLS"));
+      assertThat(result.startTlsAdvertised()).isFalse();
+      assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
+      assertThat(result.acceptedVersions()).isEmpty();
+    }
+  }
+
+  @Test
+  void startTlsRefusedKeepsTheServersReply() throws Exception {
+    TestingMailServer.Conversation refusing =
+        peer -> {
+          peer.sendLines("220 mx ESMTP");
+          peer.readLine();
+          peer.sendLines("250-mx", "250 STARTTLS");
+          peer.readLine();
+          peer.sendLines("454 4.7.0 TLS not available due to local problem");
+        };
+    try (var server = TestingMailServer.start(refusing)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.STARTTLS_REFUSED,
+                  "454 4.7.0 TLS not available due to local problem"));
+      assertThat(result.startTlsAdvertised()).isTrue();
+    }
+  }
+
+  @Test
+  void connectionDroppedAfterClientHelloRejectsEveryVersion() throws Exception {
+    TestingMailServer.Conversation dropping =
+        peer -> {
+          peer.sendLines("220 mx ESMTP");
+          peer.readLine();
+          peer.sendLines("250-mx", "250 STARTTLS");
+          peer.readLine();
+          peer.sendLines("220 ready");
+          TestingTls.readClientHello(peer.in);
+          peer.socket.setSoLinger(true, 0); // RST, as SCHANNEL does
+        };
+    try (var server = TestingMailServer.start(dropping)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.REJECTED);
+      assertThat(failureKinds(result)).containsExactly(FailureKind.HANDSHAKE_DROPPED);
+      assertThat(result.failure()).isNull();
+      assertThat(result.acceptedVersions()).isEmpty();
+    }
+  }
+
+  @Test
+  void plainTextAfterStartTlsIsNotTls() throws Exception {
+    TestingMailServer.Conversation liar =
+        peer -> {
+          peer.sendLines("220 mx ESMTP");
+          peer.readLine();
+          peer.sendLines("250-mx", "250 STARTTLS");
+          peer.readLine();
+          peer.sendLines("220 ready");
+          TestingTls.readClientHello(peer.in);
+          peer.sendLines("500 5.5.2 Error: bad syntax");
+        };
+    try (var server = TestingMailServer.start(liar)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.REJECTED);
+      assertThat(result.resultFor(TLS_1_2).failure())
+          .isEqualTo(new Failure(FailureKind.NOT_TLS, "500 5.5.2 Error: bad syntax"));
+    }
+  }
+
+  @Test
+  void tarpitEndsAsGreetingTimeoutWithinTheDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (var server = TestingMailServer.start(peer -> release.await(30, TimeUnit.SECONDS))) {
+      EndpointProber fast =
+          new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofMillis(800)));
+      long start = System.nanoTime();
+
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.GREETING_TIMEOUT);
+      release.countDown();
+    }
+  }
+
+  @Test
+  void tricklingGreetingIsCutOffAtTheDeadline() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              for (int i = 0; i < 100; i++) {
+                peer.send("2");
+                Thread.sleep(200);
+              }
+            })) {
+      EndpointProber fast =
+          new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(1)));
+
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.GREETING_TIMEOUT);
+      assertThat(result.durationMillis()).isLessThan(3000);
+    }
+  }
+
+  @Test
+  void httpServerIsNotAMailServer() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> peer.sendLines("HTTP/1.1 400 Bad Request", "Content-Length: 0", ""))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.NOT_A_MAIL_SERVER, "not an SMTP reply: HTTP/1.1 400 Bad Request"));
+    }
+  }
+
+  @Test
+  void endlessLineIsCappedNotBuffered() throws Exception {
+    byte[] chunk = "A".repeat(8192).getBytes();
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              for (int i = 0; i < 10_000; i++) {
+                peer.out.write(chunk);
+              }
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(new Failure(FailureKind.NOT_A_MAIL_SERVER, "a line longer than 4096 bytes"));
+    }
+  }
+
+  @Test
+  void serverClosingAfterGreeting() throws Exception {
+    try (var server = TestingMailServer.start(peer -> peer.sendLines("220 mx ESMTP"))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.PROTOCOL_ERROR,
+                  "server closed the connection during the STARTTLS dialogue"));
+      assertThat(result.banner()).isEqualTo("220 mx ESMTP");
+    }
+  }
+
+  @Test
+  void serviceRefusedAtGreeting() throws Exception {
+    try (var server =
+        TestingMailServer.start(peer -> peer.sendLines("554 5.7.1 No SMTP service here"))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(new Failure(FailureKind.SERVICE_REFUSED, "554 5.7.1 No SMTP service here"));
+    }
+  }
+
+  @Test
+  void connectionRefused() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    EndpointResult result = prober.probe(new Endpoint(MailProtocol.SMTPS, "127.0.0.1", port), null);
+
+    assertThat(result.failure().kind()).isEqualTo(FailureKind.CONNECTION_REFUSED);
+    assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
+  }
+
+  @Test
+  void unresolvableHostIsADnsFailure() {
+    EndpointResult result = prober.probe(Endpoint.parse("smtp://no-such-host.invalid"), null);
+
+    assertThat(result.failure().kind()).isEqualTo(FailureKind.DNS_FAILURE);
+    assertThat(result.address()).isNull();
+  }
+
+  @Test
+  void imapWithCapabilityInTheGreeting() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              peer.sendLines(
+                  "* OK [CAPABILITY IMAP4rev1 SASL-IR STARTTLS LOGINDISABLED] Dovecot (Debian) ready.");
+              assertThat(peer.readLine()).isEqualTo("a2 STARTTLS");
+              peer.sendLines("a2 OK Begin TLS negotiation now.");
+              peer.answerClientHello(Set.of(TLS_1_2, TLS_1_3));
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.DOVECOT);
+    }
+  }
+
+  @Test
+  void imapAskingForCapabilities() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              peer.sendLines("* OK The Microsoft Exchange IMAP4 service is ready.");
+              assertThat(peer.readLine()).isEqualTo("a1 CAPABILITY");
+              peer.sendLines(
+                  "* CAPABILITY IMAP4 IMAP4rev1 AUTH=NTLM STARTTLS CHILDREN",
+                  "a1 OK CAPABILITY completed.");
+              peer.readLine();
+              peer.sendLines("a2 OK Begin TLS negotiation now.");
+              peer.answerClientHello(Set.of(TLS_1_0));
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_0);
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.MICROSOFT_EXCHANGE);
+    }
+  }
+
+  @Test
+  void imapWithoutStartTls() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              peer.sendLines("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready");
+              peer.readLine();
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.STARTTLS_NOT_ADVERTISED);
+    }
+  }
+
+  @Test
+  void pop3WithStls() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              peer.sendLines("+OK Dovecot ready.");
+              assertThat(peer.readLine()).isEqualTo("CAPA");
+              peer.sendLines("+OK", "TOP", "UIDL", "STLS", "USER", ".");
+              assertThat(peer.readLine()).isEqualTo("STLS");
+              peer.sendLines("+OK Begin TLS negotiation now.");
+              peer.answerClientHello(Set.of(TLS_1_1, TLS_1_2));
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_1, TLS_1_2);
+    }
+  }
+
+  @Test
+  void pop3StlsRefused() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              peer.sendLines("+OK POP3 ready");
+              peer.readLine();
+              peer.sendLines("-ERR unknown command");
+              peer.readLine();
+              peer.sendLines("-ERR TLS not configured");
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null);
+
+      assertThat(result.failure())
+          .isEqualTo(new Failure(FailureKind.STARTTLS_REFUSED, "-ERR TLS not configured"));
+    }
+  }
+
+  @Test
+  void implicitTlsSendsTheHelloAtOnce() throws Exception {
+    try (var server = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_3)))) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_3);
+      assertThat(result.startTlsAdvertised()).isNull();
+      assertThat(result.banner()).isNull();
+    }
+  }
+
+  @Test
+  void perHostLimitOfOneSerialisesTheVersions() throws Exception {
+    EndpointProber polite =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withTimeout(Duration.ofSeconds(5))
+                .withMaxConnectionsPerHost(1));
+    // Counted until the reply is sent: the prober cannot close (and free its slot) before that.
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              Thread.sleep(50);
+              inFlight.decrementAndGet();
+              peer.answerClientHello(Set.of(TLS_1_2));
+            })) {
+      EndpointResult result = polite.probe(server.endpoint(MailProtocol.IMAPS), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(maxInFlight.get()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void byDefaultAllVersionsOfAnEndpointRunAtOnce() throws Exception {
+    CountDownLatch allConnected = new CountDownLatch(5);
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              allConnected.countDown();
+              allConnected.await(2, TimeUnit.SECONDS);
+              peer.answerClientHello(Set.of(TLS_1_2));
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3S), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(server.maxConcurrentConnections()).isEqualTo(5);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.mailtls.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EndpointTest {
+  @ParameterizedTest
+  @CsvSource({
+    "smtp://mx.example.com, SMTP, mx.example.com, 25",
+    "submission://mail.example.com, SUBMISSION, mail.example.com, 587",
+    "smtps://mail.example.com, SMTPS, mail.example.com, 465",
+    "imap://mail.example.com, IMAP, mail.example.com, 143",
+    "imaps://mail.example.com, IMAPS, mail.example.com, 993",
+    "pop3://mail.example.com, POP3, mail.example.com, 110",
+    "pop3s://mail.example.com, POP3S, mail.example.com, 995",
+    "SMTP://127.0.0.1:2525, SMTP, 127.0.0.1, 2525",
+    "imaps://[::1]:10993, IMAPS, ::1, 10993",
+  })
+  void parsesSchemesAndDefaultPorts(String target, MailProtocol protocol, String host, int port) {
+    assertThat(Endpoint.parse(target)).isEqualTo(new Endpoint(protocol, host, port));
+  }
+
+  @Test
+  void printsInTheSameSyntax() {
+    assertThat(Endpoint.parse("smtp://mx.example.com")).hasToString("smtp://mx.example.com:25");
+    assertThat(Endpoint.parse("imaps://[::1]")).hasToString("imaps://[::1]:993");
+  }
+
+  @Test
+  void badTargetsSayWhatIsWrong() {
+    assertThatThrownBy(() -> Endpoint.parse("http://mx.example.com"))
+        .hasMessage(
+            "unknown scheme 'http' in 'http://mx.example.com': expected one of smtp, submission, smtps, imap, imaps, pop3, pop3s");
+    assertThatThrownBy(() -> Endpoint.parse("mx.example.com"))
+        .hasMessageContaining("write scheme://host[:port]");
+    assertThatThrownBy(() -> Endpoint.parse("smtp://mx:abc"))
+        .hasMessage("port 'abc' of 'smtp://mx:abc' is not a number");
+    assertThatThrownBy(() -> Endpoint.parse("smtp://mx:70000"))
+        .hasMessage("endpoint port 70000 is not in 1..65535");
+    assertThatThrownBy(() -> Endpoint.parse("smtp://:25"))
+        .hasMessage("'smtp://:25' has no valid host");
+  }
+
+  @Test
+  void addressLiteralsGetNoSni() {
+    assertThat(Endpoint.parse("smtp://192.0.2.10").hostIsAddressLiteral()).isTrue();
+    assertThat(Endpoint.parse("smtp://[2001:db8::1]").hostIsAddressLiteral()).isTrue();
+    assertThat(Endpoint.parse("smtp://mx1.example.com").hostIsAddressLiteral()).isFalse();
+  }
+}
