@@ -3,6 +3,7 @@ package io.mailtls.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The cipher suites the prober offers, with their IANA names. The list is deliberately broad and
@@ -88,14 +89,12 @@ final class CipherSuites {
     List<Integer> legacy = NAMES.keySet().stream().filter(c -> !TLS13.contains(c)).toList();
     if (version == TlsVersion.TLS_1_3) {
       // The TLS 1.2 suites ride along: harmless, and what real clients send.
-      return java.util.stream.Stream.concat(TLS13.stream(), legacy.stream()).toList();
+      return Stream.concat(TLS13.stream(), legacy.stream()).toList();
     }
     if (version == TlsVersion.SSL_3_0) {
       return legacy;
     }
-    return java.util.stream.Stream.concat(
-            legacy.stream(), java.util.stream.Stream.of(EMPTY_RENEGOTIATION_INFO_SCSV))
-        .toList();
+    return Stream.concat(legacy.stream(), Stream.of(EMPTY_RENEGOTIATION_INFO_SCSV)).toList();
   }
 
   static String name(int code) {

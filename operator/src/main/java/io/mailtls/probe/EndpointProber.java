@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -203,10 +204,9 @@ public final class EndpointProber {
         .entrySet()
         .stream()
         .max(
-            Comparator.<java.util.Map.Entry<Failure, Long>>comparingLong(
-                    java.util.Map.Entry::getValue)
+            Comparator.<Map.Entry<Failure, Long>>comparingLong(Map.Entry::getValue)
                 .thenComparing(e -> e.getKey().kind()))
-        .map(java.util.Map.Entry::getKey)
+        .map(Map.Entry::getKey)
         .orElseThrow();
   }
 

@@ -36,9 +36,7 @@ public enum FailureKind {
   /** The server did not answer the ClientHello in time. */
   HANDSHAKE_TIMEOUT(Stage.HANDSHAKE),
   /** The server answered the ClientHello with something that is not TLS. */
-  NOT_TLS(Stage.HANDSHAKE),
-  /** The probe was refused by the connection guard; no packet was sent. */
-  FORBIDDEN(Stage.BEFORE_TLS);
+  NOT_TLS(Stage.HANDSHAKE);
 
   /**
    * Where the failure happened. A failure before TLS means the version could not be tested; a

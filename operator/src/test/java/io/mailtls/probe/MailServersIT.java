@@ -1,0 +1,158 @@
+package io.mailtls.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtls.compliance.ComplianceEvaluator;
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.compliance.Verdict;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The engine against real Postfix, Dovecot and openssl s_server listeners on loopback, each with
+ * its own TLS floor (see testbed/README.md). Every case asserts the exact accepted-version set.
+ */
+@ExtendWith(Testbed.class)
+class MailServersIT {
+  private static EndpointProber prober;
+
+  @BeforeAll
+  static void prober() {
+    prober =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withTimeout(Duration.ofSeconds(10))
+                .withCaFile(Testbed.caFile()));
+  }
+
+  private static List<TlsVersion> versions(String labels) {
+    return labels.isBlank()
+        ? List.of()
+        : Arrays.stream(labels.split(" ")).map(TlsVersion::fromLabel).toList();
+  }
+
+  @ParameterizedTest(name = "{0} accepts [{1}]: {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "smtp://127.0.0.1:24025  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Postfix",
+        "smtp://127.0.0.1:24026  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Postfix",
+        "smtp://127.0.0.1:24027  | ''                              | STARTTLS_MISSING        | Postfix",
+        "smtp://127.0.0.1:24028  | TLSv1.0 TLSv1.1                 | NO_MODERN_TLS           | Postfix",
+        "smtps://127.0.0.1:24465 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown",
+        "imap://127.0.0.1:24143  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Dovecot",
+        "imaps://127.0.0.1:24993 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown",
+        "pop3://127.0.0.1:24110  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Dovecot",
+        "pop3s://127.0.0.1:24995 | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | unknown",
+        "smtps://127.0.0.1:24466 | TLSv1.0                         | NO_MODERN_TLS           | unknown",
+        "smtps://127.0.0.1:24467 | TLSv1.3                         | COMPLIANT               | unknown",
+      })
+  void acceptedVersionsAndVerdict(
+      String target, String accepted, Verdict verdict, String software) {
+    EndpointResult result = prober.probe(Endpoint.parse(target), "mail.test.local");
+
+    assertThat(result.acceptedVersions()).containsExactlyElementsOf(versions(accepted));
+    assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
+        .isEqualTo(verdict);
+    assertThat(result.serverSoftware().displayName()).isEqualTo(software);
+    assertThat(result.resultFor(TlsVersion.SSL_3_0).status())
+        .isEqualTo(VersionResult.VersionStatus.REJECTED);
+  }
+
+  @Test
+  void certificateOfALegacyServerIsReadFromTheTls10Handshake() {
+    EndpointResult result =
+        prober.probe(Endpoint.parse("smtps://127.0.0.1:24466"), "mail.test.local");
+
+    assertThat(result.bestCipherSuite())
+        .isIn("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA");
+    assertThat(result.certificate().subjectAltNames()).contains("mail.test.local", "127.0.0.1");
+    assertThat(result.certificate().chainValid()).isTrue();
+    assertThat(result.certificate().nameMatches()).isTrue();
+  }
+
+  @Test
+  void certificateOfATls13OnlyServerComesFromAFullHandshake() {
+    EndpointResult result =
+        prober.probe(Endpoint.parse("smtps://127.0.0.1:24467"), "mail.test.local");
+
+    assertThat(result.bestVersion()).isEqualTo(TlsVersion.TLS_1_3);
+    assertThat(result.certificate().subjectAltNames()).contains("mail.test.local");
+    assertThat(result.certificate().chainValid()).isTrue();
+  }
+
+  @Test
+  void wrongServerNameIsReportedAsAMismatch() {
+    EndpointResult result =
+        prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), "mx.other.example");
+
+    assertThat(result.certificate().nameChecked()).isEqualTo("mx.other.example");
+    assertThat(result.certificate().nameMatches()).isFalse();
+  }
+
+  @Test
+  void withoutTheTestCaTheChainDoesNotValidate() {
+    EndpointResult result =
+        new EndpointProber(ProbeSettings.defaults())
+            .probe(Endpoint.parse("smtp://127.0.0.1:24025"), null);
+
+    assertThat(result.certificate().chainValid()).isFalse();
+    assertThat(result.certificate().chainError()).isNotBlank();
+    assertThat(result.certificate().nameChecked()).isEqualTo("127.0.0.1");
+    assertThat(result.certificate().nameMatches()).isTrue(); // the IP SAN
+  }
+
+  @Test
+  void postfixBannerAndStartTls() {
+    EndpointResult result = prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), null);
+
+    assertThat(result.banner()).startsWith("220 ").contains("ESMTP Postfix");
+    assertThat(result.startTlsAdvertised()).isTrue();
+    assertThat(result.bestVersion()).isEqualTo(TlsVersion.TLS_1_3);
+  }
+
+  /** openssl s_client, an independent client, agrees with the engine on both sides of a floor. */
+  @ParameterizedTest(name = "{0} {1} accepted={2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "smtp://127.0.0.1:24026  | TLSv1.0 | true",
+        "smtp://127.0.0.1:24025  | TLSv1.0 | false",
+        "smtp://127.0.0.1:24028  | TLSv1.2 | false",
+        "smtp://127.0.0.1:24028  | TLSv1.1 | true",
+        "imap://127.0.0.1:24143  | TLSv1.1 | true",
+        "pop3://127.0.0.1:24110  | TLSv1.1 | false",
+        "smtps://127.0.0.1:24466 | TLSv1.0 | true",
+        "smtps://127.0.0.1:24466 | TLSv1.2 | false",
+        "smtps://127.0.0.1:24467 | TLSv1.2 | false",
+        "smtps://127.0.0.1:24467 | TLSv1.3 | true",
+      })
+  void opensslAgrees(String target, String version, boolean accepted) throws Exception {
+    Endpoint endpoint = Endpoint.parse(target);
+    TlsVersion tlsVersion = TlsVersion.fromLabel(version);
+
+    assertThat(OpenSslClient.accepts(endpoint, tlsVersion)).isEqualTo(accepted);
+    assertThat(prober.probe(endpoint, null).accepts(tlsVersion)).isEqualTo(accepted);
+  }
+
+  @Test
+  void oneConnectionPerHostStillFindsEveryVersion() {
+    EndpointProber polite =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withTimeout(Duration.ofSeconds(20))
+                .withMaxConnectionsPerHost(1));
+
+    EndpointResult result = polite.probe(Endpoint.parse("imap://127.0.0.1:24143"), null);
+
+    assertThat(result.acceptedVersions())
+        .containsExactly(
+            TlsVersion.TLS_1_0, TlsVersion.TLS_1_1, TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
+  }
+}

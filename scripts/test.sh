@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then the integration tests against the real loopback mail
+# servers of testbed/ (installed here from Debian if missing; started and stopped by the tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/java-env.sh
+bash testbed/install.sh
+mvn -B -ntp verify "$@"
