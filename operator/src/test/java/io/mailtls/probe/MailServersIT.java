@@ -37,32 +37,35 @@ class MailServersIT {
         : Arrays.stream(labels.split(" ")).map(TlsVersion::fromLabel).toList();
   }
 
-  @ParameterizedTest(name = "{0} accepts [{1}]: {2}")
+  @ParameterizedTest(name = "{0} accepts [{1}]: {2}, SSLv3 {4}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "smtp://127.0.0.1:24025  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Postfix",
-        "smtp://127.0.0.1:24026  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Postfix",
-        "smtp://127.0.0.1:24027  | ''                              | STARTTLS_MISSING        | Postfix",
-        "smtp://127.0.0.1:24028  | TLSv1.0 TLSv1.1                 | NO_MODERN_TLS           | Postfix",
-        "smtps://127.0.0.1:24465 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown",
-        "imap://127.0.0.1:24143  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Dovecot",
-        "imaps://127.0.0.1:24993 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown",
-        "pop3://127.0.0.1:24110  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Dovecot",
-        "pop3s://127.0.0.1:24995 | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | unknown",
-        "smtps://127.0.0.1:24466 | TLSv1.0                         | NO_MODERN_TLS           | unknown",
-        "smtps://127.0.0.1:24467 | TLSv1.3                         | COMPLIANT               | unknown",
+        "smtp://127.0.0.1:24025  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Postfix | REJECTED",
+        "smtp://127.0.0.1:24026  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Postfix | REJECTED",
+        "smtp://127.0.0.1:24027  | ''                              | STARTTLS_MISSING        | Postfix | NOT_TESTED",
+        "smtp://127.0.0.1:24028  | TLSv1.0 TLSv1.1                 | NO_MODERN_TLS           | Postfix | REJECTED",
+        "smtps://127.0.0.1:24465 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown | REJECTED",
+        "imap://127.0.0.1:24143  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Dovecot | REJECTED",
+        "imaps://127.0.0.1:24993 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown | REJECTED",
+        "pop3://127.0.0.1:24110  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Dovecot | REJECTED",
+        "pop3s://127.0.0.1:24995 | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | unknown | REJECTED",
+        "smtps://127.0.0.1:24466 | TLSv1.0                         | NO_MODERN_TLS           | unknown | REJECTED",
+        "smtps://127.0.0.1:24467 | TLSv1.3                         | COMPLIANT               | unknown | REJECTED",
       })
   void acceptedVersionsAndVerdict(
-      String target, String accepted, Verdict verdict, String software) {
+      String target,
+      String accepted,
+      Verdict verdict,
+      String software,
+      VersionResult.VersionStatus sslv3) {
     EndpointResult result = prober.probe(Endpoint.parse(target), "mail.test.local");
 
     assertThat(result.acceptedVersions()).containsExactlyElementsOf(versions(accepted));
     assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
         .isEqualTo(verdict);
     assertThat(result.serverSoftware().displayName()).isEqualTo(software);
-    assertThat(result.resultFor(TlsVersion.SSL_3_0).status())
-        .isEqualTo(VersionResult.VersionStatus.REJECTED);
+    assertThat(result.resultFor(TlsVersion.SSL_3_0).status()).isEqualTo(sslv3);
   }
 
   @Test

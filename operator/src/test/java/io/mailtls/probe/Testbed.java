@@ -15,7 +15,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Testbed implements BeforeAllCallback {
   private static final Path SCRIPTS =
       Path.of(System.getProperty("mailtls.testbed.dir", "../testbed")).toAbsolutePath().normalize();
-  private static final Path STATE = Path.of("target", "testbed-state").toAbsolutePath();
+
+  /**
+   * Set {@code -Dmailtls.testbed.state=DIR} to use a testbed someone else started there (e.g. the
+   * benchmark's); it is then left running.
+   */
+  private static final String SHARED_STATE = System.getProperty("mailtls.testbed.state");
+
+  /**
+   * Under /tmp, not target/: Postfix opens its lock file as the unprivileged postfix user, so every
+   * parent directory must be searchable by others, which a CI checkout may not be.
+   */
+  private static final Path STATE =
+      Path.of(SHARED_STATE != null ? SHARED_STATE : "/tmp/mailtls-testbed-it").toAbsolutePath();
 
   public static Path caFile() {
     return STATE.resolve("ca.pem");
@@ -38,7 +50,9 @@ public final class Testbed implements BeforeAllCallback {
 
     @Override
     public void close() {
-      run("stop.sh");
+      if (SHARED_STATE == null) {
+        run("stop.sh");
+      }
     }
 
     private static void run(String script) {
