@@ -1,6 +1,5 @@
 package io.mailtls.probe;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
@@ -39,14 +38,14 @@ final class ClientHelloBuilder {
    * @param serverName the SNI host name, or null to send none (IP literals never go in SNI)
    */
   byte[] build(TlsVersion version, String serverName) {
-    Bytes body = new Bytes();
+    TlsWriter body = new TlsWriter();
     // TLS 1.3 is negotiated through supported_versions; its legacy_version stays at TLS 1.2.
     body.u16(version == TlsVersion.TLS_1_3 ? TlsVersion.TLS_1_2.code() : version.code());
     body.raw(randomBytes(32));
     // A 32-byte session id in the 1.3 hello keeps middleboxes that expect "compatibility mode"
     // calm.
     body.vector8(version == TlsVersion.TLS_1_3 ? randomBytes(32) : new byte[0]);
-    Bytes suites = new Bytes();
+    TlsWriter suites = new TlsWriter();
     CipherSuites.offeredFor(version).forEach(suites::u16);
     body.vector16(suites.toByteArray());
     body.vector8(new byte[] {0}); // null compression only
@@ -54,11 +53,11 @@ final class ClientHelloBuilder {
       body.vector16(extensions(version, serverName));
     }
 
-    Bytes handshake = new Bytes();
+    TlsWriter handshake = new TlsWriter();
     handshake.u8(HANDSHAKE_CLIENT_HELLO);
     handshake.vector24(body.toByteArray());
 
-    Bytes record = new Bytes();
+    TlsWriter record = new TlsWriter();
     record.u8(RECORD_HANDSHAKE);
     // Record-layer version 0x0301 for every TLS hello: what OpenSSL sends, and what old servers
     // that choke on a higher record version expect.
@@ -68,48 +67,48 @@ final class ClientHelloBuilder {
   }
 
   private byte[] extensions(TlsVersion version, String serverName) {
-    Bytes ext = new Bytes();
+    TlsWriter ext = new TlsWriter();
     if (serverName != null && !serverName.isEmpty()) {
-      Bytes name = new Bytes();
+      TlsWriter name = new TlsWriter();
       name.u8(0); // host_name
       name.vector16(serverName.getBytes(StandardCharsets.US_ASCII));
-      Bytes list = new Bytes();
+      TlsWriter list = new TlsWriter();
       list.vector16(name.toByteArray());
       extension(ext, EXT_SERVER_NAME, list.toByteArray());
     }
-    Bytes groups = new Bytes();
+    TlsWriter groups = new TlsWriter();
     GROUPS.forEach(groups::u16);
     extension(ext, EXT_SUPPORTED_GROUPS, vector16(groups));
     extension(ext, EXT_EC_POINT_FORMATS, new byte[] {1, 0}); // uncompressed
     if (version.isAtLeast(TlsVersion.TLS_1_2)) {
-      Bytes algorithms = new Bytes();
+      TlsWriter algorithms = new TlsWriter();
       SIGNATURE_ALGORITHMS.forEach(algorithms::u16);
       extension(ext, EXT_SIGNATURE_ALGORITHMS, vector16(algorithms));
     }
     if (version == TlsVersion.TLS_1_3) {
-      Bytes versions = new Bytes();
+      TlsWriter versions = new TlsWriter();
       versions.vector8(new byte[] {0x03, 0x04});
       extension(ext, EXT_SUPPORTED_VERSIONS, versions.toByteArray());
       // Any 32 bytes are a valid X25519 public key; the handshake never gets far enough to need
       // the private half. A server that prefers another group answers with a HelloRetryRequest,
       // which also means "TLS 1.3 accepted".
-      Bytes share = new Bytes();
+      TlsWriter share = new TlsWriter();
       share.u16(GROUP_X25519);
       share.vector16(randomBytes(32));
-      Bytes shares = new Bytes();
+      TlsWriter shares = new TlsWriter();
       shares.vector16(share.toByteArray());
       extension(ext, EXT_KEY_SHARE, shares.toByteArray());
     }
     return ext.toByteArray();
   }
 
-  private static byte[] vector16(Bytes content) {
-    Bytes b = new Bytes();
+  private static byte[] vector16(TlsWriter content) {
+    TlsWriter b = new TlsWriter();
     b.vector16(content.toByteArray());
     return b.toByteArray();
   }
 
-  private static void extension(Bytes out, int type, byte[] data) {
+  private static void extension(TlsWriter out, int type, byte[] data) {
     out.u16(type);
     out.vector16(data);
   }
@@ -118,47 +117,5 @@ final class ClientHelloBuilder {
     byte[] b = new byte[n];
     random.nextBytes(b);
     return b;
-  }
-
-  /** A tiny big-endian writer for TLS structures. */
-  private static final class Bytes {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    void u8(int v) {
-      out.write(v);
-    }
-
-    void u16(int v) {
-      out.write(v >>> 8);
-      out.write(v);
-    }
-
-    void u24(int v) {
-      out.write(v >>> 16);
-      u16(v);
-    }
-
-    void raw(byte[] b) {
-      out.writeBytes(b);
-    }
-
-    void vector8(byte[] b) {
-      u8(b.length);
-      raw(b);
-    }
-
-    void vector16(byte[] b) {
-      u16(b.length);
-      raw(b);
-    }
-
-    void vector24(byte[] b) {
-      u24(b.length);
-      raw(b);
-    }
-
-    byte[] toByteArray() {
-      return out.toByteArray();
-    }
   }
 }

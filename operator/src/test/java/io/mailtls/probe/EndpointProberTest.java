@@ -155,11 +155,7 @@ class EndpointProberTest {
   void connectionDroppedAfterClientHelloRejectsEveryVersion() throws Exception {
     TestingMailServer.Conversation dropping =
         peer -> {
-          peer.sendLines("220 mx ESMTP");
-          peer.readLine();
-          peer.sendLines("250-mx", "250 STARTTLS");
-          peer.readLine();
-          peer.sendLines("220 ready");
+          peer.smtpUntilStartTls();
           TestingTls.readClientHello(peer.in);
           peer.socket.setSoLinger(true, 0); // RST, as SCHANNEL does
         };
@@ -177,11 +173,7 @@ class EndpointProberTest {
   void plainTextAfterStartTlsIsNotTls() throws Exception {
     TestingMailServer.Conversation liar =
         peer -> {
-          peer.sendLines("220 mx ESMTP");
-          peer.readLine();
-          peer.sendLines("250-mx", "250 STARTTLS");
-          peer.readLine();
-          peer.sendLines("220 ready");
+          peer.smtpUntilStartTls();
           TestingTls.readClientHello(peer.in);
           peer.sendLines("500 5.5.2 Error: bad syntax");
         };

@@ -58,6 +58,15 @@ final class TestingMailServer implements AutoCloseable {
       return line.toString(StandardCharsets.ISO_8859_1).strip();
     }
 
+    /** A minimal SMTP server's side up to the point where TLS starts. */
+    void smtpUntilStartTls() throws IOException {
+      sendLines("220 mx ESMTP");
+      readLine();
+      sendLines("250-mx", "250 STARTTLS");
+      readLine();
+      sendLines("220 ready");
+    }
+
     /**
      * Answers the ClientHello like a real server that speaks {@code versions}: the newest of them
      * the client allows, else a protocol_version alert.

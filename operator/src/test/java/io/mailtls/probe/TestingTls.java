@@ -93,33 +93,33 @@ final class TestingTls {
   /** A ServerHello; versions above 1.2 go into supported_versions as in RFC 8446. */
   static byte[] serverHello(int version, int cipherSuite, boolean helloRetryRequest) {
     boolean tls13 = version > 0x0303;
-    Writer body = new Writer();
+    TlsWriter body = new TlsWriter();
     body.u16(tls13 ? 0x0303 : version);
     body.raw(helloRetryRequest ? HRR_RANDOM : new byte[32]);
     body.u8(0); // session id
     body.u16(cipherSuite);
     body.u8(0); // compression
     if (tls13) {
-      Writer ext = new Writer();
+      TlsWriter ext = new TlsWriter();
       ext.u16(ClientHelloBuilder.EXT_SUPPORTED_VERSIONS);
       ext.u16(2);
       ext.u16(version);
       body.u16(ext.size());
-      body.raw(ext.bytes());
+      body.raw(ext.toByteArray());
     }
-    return handshake(2, body.bytes());
+    return handshake(2, body.toByteArray());
   }
 
   static byte[] certificate(byte[]... ders) {
-    Writer list = new Writer();
+    TlsWriter list = new TlsWriter();
     for (byte[] der : ders) {
       list.u24(der.length);
       list.raw(der);
     }
-    Writer body = new Writer();
+    TlsWriter body = new TlsWriter();
     body.u24(list.size());
-    body.raw(list.bytes());
-    return handshake(11, body.bytes());
+    body.raw(list.toByteArray());
+    return handshake(11, body.toByteArray());
   }
 
   static byte[] serverHelloDone() {
@@ -127,20 +127,20 @@ final class TestingTls {
   }
 
   static byte[] handshake(int type, byte[] body) {
-    Writer w = new Writer();
+    TlsWriter w = new TlsWriter();
     w.u8(type);
     w.u24(body.length);
     w.raw(body);
-    return w.bytes();
+    return w.toByteArray();
   }
 
   static byte[] record(int type, byte[] fragment) {
-    Writer w = new Writer();
+    TlsWriter w = new TlsWriter();
     w.u8(type);
     w.u16(0x0303);
     w.u16(fragment.length);
     w.raw(fragment);
-    return w.bytes();
+    return w.toByteArray();
   }
 
   static byte[] handshakeRecord(byte[]... messages) {
@@ -167,35 +167,5 @@ final class TestingTls {
       out.writeBytes(p);
     }
     return out.toByteArray();
-  }
-
-  private static final class Writer {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    void u8(int v) {
-      out.write(v);
-    }
-
-    void u16(int v) {
-      out.write(v >>> 8);
-      out.write(v);
-    }
-
-    void u24(int v) {
-      out.write(v >>> 16);
-      u16(v);
-    }
-
-    void raw(byte[] b) {
-      out.writeBytes(b);
-    }
-
-    int size() {
-      return out.size();
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
   }
 }
