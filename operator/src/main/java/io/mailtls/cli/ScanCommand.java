@@ -59,7 +59,7 @@ public final class ScanCommand implements Callable<Integer> {
       names = "--timeout",
       defaultValue = "10s",
       converter = Converters.DurationConverter.class,
-      description = "Deadline per endpoint, all versions included (default: ${DEFAULT-VALUE}).")
+      description = "Deadline per connection (one per version) (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(

@@ -61,13 +61,16 @@ public final class EndpointProber {
   public EndpointResult probe(Endpoint endpoint, String serverName) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
-    Instant deadline = probedAt.plus(settings.timeout());
+    // Each connection gets the full timeout from the moment it holds a connection slot, so waiting
+    // for a slot (per-host limit, other endpoints on the same host) never eats into a handshake.
+    // The endpoint as a whole is bounded by the worst case of probing its versions one by one.
+    Instant deadline = probedAt.plus(settings.timeout().multipliedBy(settings.versions().size()));
     String name =
         serverName != null ? serverName : endpoint.hostIsAddressLiteral() ? null : endpoint.host();
 
     InetAddress address;
     try {
-      address = resolve(endpoint.host(), deadline);
+      address = resolve(endpoint.host(), connectionDeadline(deadline));
     } catch (UnknownHostException e) {
       Failure failure = Failure.of(FailureKind.DNS_FAILURE, e.getMessage());
       List<VersionResult> versions =
@@ -105,7 +108,7 @@ public final class EndpointProber {
                     limiter.withSlot(
                         target.address().getAddress(),
                         deadline,
-                        () -> versionProber.probe(target, version, deadline),
+                        () -> versionProber.probe(target, version, connectionDeadline(deadline)),
                         () -> noSlot(version))));
       }
       return futures.stream().map(EndpointProber::join).toList();
@@ -176,7 +179,7 @@ public final class EndpointProber {
           limiter.withSlot(
               target.address().getAddress(),
               deadline,
-              () -> versionProber.fetchTls13Chain(target, deadline),
+              () -> versionProber.fetchTls13Chain(target, connectionDeadline(deadline)),
               List::of);
     }
     if (chain == null || chain.isEmpty()) {
@@ -184,6 +187,11 @@ public final class EndpointProber {
     }
     String name = target.serverName() != null ? target.serverName() : target.endpoint().host();
     return certificates.inspect(chain, name);
+  }
+
+  private Instant connectionDeadline(Instant endpointDeadline) {
+    Instant own = Instant.now().plus(settings.timeout());
+    return own.isBefore(endpointDeadline) ? own : endpointDeadline;
   }
 
   private static Boolean startTlsAdvertised(

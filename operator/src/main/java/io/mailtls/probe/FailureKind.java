@@ -6,58 +6,52 @@ package io.mailtls.probe;
  */
 public enum FailureKind {
   /** The host name does not resolve. */
-  DNS_FAILURE(Stage.BEFORE_TLS),
+  DNS_FAILURE(false),
   /** Nothing listens on the port (TCP RST). */
-  CONNECTION_REFUSED(Stage.BEFORE_TLS),
+  CONNECTION_REFUSED(false),
   /** Another network error: no route, unreachable network. */
-  CONNECTION_FAILED(Stage.BEFORE_TLS),
-  CONNECT_TIMEOUT(Stage.BEFORE_TLS),
+  CONNECTION_FAILED(false),
+  CONNECT_TIMEOUT(false),
   /** Connected, but the server sent no (complete) greeting in time: a tarpit or a trickle. */
-  GREETING_TIMEOUT(Stage.BEFORE_TLS),
+  GREETING_TIMEOUT(false),
   /** The capability or STARTTLS exchange did not finish in time. */
-  STARTTLS_TIMEOUT(Stage.BEFORE_TLS),
+  STARTTLS_TIMEOUT(false),
   /** The server does not offer STARTTLS (SMTP EHLO, IMAP CAPABILITY, POP3 CAPA). */
-  STARTTLS_NOT_ADVERTISED(Stage.BEFORE_TLS),
+  STARTTLS_NOT_ADVERTISED(false),
   /** The server answered the STARTTLS command with an error, e.g. {@code 454 4.7.0}. */
-  STARTTLS_REFUSED(Stage.BEFORE_TLS),
+  STARTTLS_REFUSED(false),
   /** The server greeted with a refusal, e.g. SMTP {@code 554} or IMAP {@code * BYE}. */
-  SERVICE_REFUSED(Stage.BEFORE_TLS),
+  SERVICE_REFUSED(false),
   /** The peer does not speak the mail protocol: an HTTP reply, garbage, an endless line. */
-  NOT_A_MAIL_SERVER(Stage.BEFORE_TLS),
+  NOT_A_MAIL_SERVER(false),
   /** The peer speaks the protocol but broke its rules. */
-  PROTOCOL_ERROR(Stage.BEFORE_TLS),
+  PROTOCOL_ERROR(false),
 
   /** The server answered the ClientHello with a TLS alert (named in the detail). */
-  TLS_ALERT(Stage.HANDSHAKE),
+  TLS_ALERT(true),
   /** The server closed or reset the connection after the ClientHello (Exchange: SocketError). */
-  HANDSHAKE_DROPPED(Stage.HANDSHAKE),
+  HANDSHAKE_DROPPED(true),
   /** The server chose another version than the only one offered. */
-  OTHER_VERSION(Stage.HANDSHAKE),
-  /** The server did not answer the ClientHello in time. */
-  HANDSHAKE_TIMEOUT(Stage.HANDSHAKE),
+  OTHER_VERSION(true),
+  /**
+   * The server did not answer the ClientHello in time. A slow or overloaded server looks the same
+   * as one that ignores the version, so this says nothing about the version.
+   */
+  HANDSHAKE_TIMEOUT(false),
   /** The server answered the ClientHello with something that is not TLS. */
-  NOT_TLS(Stage.HANDSHAKE);
+  NOT_TLS(true);
+
+  private final boolean rejectsVersion;
+
+  FailureKind(boolean rejectsVersion) {
+    this.rejectsVersion = rejectsVersion;
+  }
 
   /**
-   * Where the failure happened. A failure before TLS means the version could not be tested; a
-   * failure in the handshake is the server's answer: the version is not accepted.
+   * True when this is the server's answer to the ClientHello, so the version is not accepted; false
+   * when the version could not be tested.
    */
-  public enum Stage {
-    BEFORE_TLS,
-    HANDSHAKE
-  }
-
-  private final Stage stage;
-
-  FailureKind(Stage stage) {
-    this.stage = stage;
-  }
-
-  public Stage stage() {
-    return stage;
-  }
-
   public boolean meansVersionRejected() {
-    return stage == Stage.HANDSHAKE;
+    return rejectsVersion;
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * How the engine probes.
  *
- * @param timeout the deadline for one endpoint, all versions included
+ * @param timeout the deadline for one connection (one version), counted from when it may start; an
+ *     endpoint takes at most this times the number of versions
  * @param maxConnectionsPerHost how many connections one host gets at once, across endpoints; the
  *     default lets all versions of one endpoint run together
  * @param versions the versions to test

@@ -440,4 +440,52 @@ class EndpointProberTest {
       assertThat(server.maxConcurrentConnections()).isEqualTo(5);
     }
   }
+
+  @Test
+  void endpointsSharingAHostQueueForSlotsWithoutLosingVersions() {
+    // 6 endpoints x 5 versions through 2 slots at 200 ms per connection: 3 s of queueing, three
+    // times the timeout. Waiting for a slot must not count against a handshake.
+    EndpointProber polite =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withTimeout(Duration.ofSeconds(1))
+                .withMaxConnectionsPerHost(2));
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              Thread.sleep(200);
+              peer.answerClientHello(Set.of(TLS_1_0, TLS_1_1, TLS_1_2, TLS_1_3));
+            })) {
+      List<EndpointResult> results =
+          polite.probeAll(
+              java.util.Collections.nCopies(6, server.endpoint(MailProtocol.SMTPS)), null);
+
+      assertThat(results)
+          .allSatisfy(
+              r ->
+                  assertThat(r.acceptedVersions())
+                      .containsExactly(TLS_1_0, TLS_1_1, TLS_1_2, TLS_1_3));
+      assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(2 + 1); // +1: close lag
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void silenceAfterTheClientHelloSaysNothingAboutTheVersion() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              TestingTls.readClientHello(peer.in);
+              Thread.sleep(10_000);
+            })) {
+      EndpointProber fast =
+          new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofMillis(500)));
+
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.IMAPS), null);
+
+      assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.HANDSHAKE_TIMEOUT);
+    }
+  }
 }
