@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bash testbed/install.sh >/dev/null
 mvn -B -q -ntp -DskipTests package
 state=$(mktemp -d /tmp/mailtls-demo.XXXXXX)
+chmod 755 "$state" # Postfix opens its lock file as the postfix user
 trap 'bash testbed/stop.sh "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
 bash testbed/start.sh "$state" >/dev/null
 set +e

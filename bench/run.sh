@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Engine vs sslscan on the loopback testbed: figures (a), (b), (c) of bench/README.md in one run.
+#
+# Usage: bench/run.sh [--quick] [--name=value ...]
+#   --quick          fewer samples (about a minute of measuring instead of several)
+#   --name=value     passed to io.mailtls.bench.BenchMain (`--help` lists them)
+# Environment:
+#   BENCH_JDK         JDK to build and run with (default /usr/lib/jvm/temurin-25-jdk-amd64)
+#   BENCH_TIME_LIMIT  seconds the measurements may take before they are killed (default 1200)
+#   BENCH_OUT         where results.md, bench.log and run.log go (default bench/target/bench-results)
+#
+# Builds the operator and bench modules, starts testbed/start.sh in a temporary state directory
+# unless the testbed is already listening (then it is used and left running), runs the
+# measurements, prints the results table and stops what it started. Every connection goes to
+# 127.0.0.1.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+JDK=${BENCH_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+LIMIT=${BENCH_TIME_LIMIT:-1200}
+OUT=${BENCH_OUT:-$HERE/target/bench-results}
+PORTS=(24025 24026 24027 24028 24465 24143 24993 24110 24995 24466 24467)
+
+log() { echo "bench: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+ARGS=()
+for a in "$@"; do
+  if [[ $a == --quick ]]; then
+    ARGS+=(--jmh-warmup=2 --jmh-iterations=3 --jmh-seconds=1 --a-runs=10 --cli-runs=3
+      --b-runs=5 --b-sslscan-runs=2 --b-sslscan-default-runs=0 --c-n=50 --c-runs=2
+      --c-sslscan-default=false)
+  else
+    ARGS+=("$a")
+  fi
+done
+
+# ---------------------------------------------------------------- JDK, tools
+[[ -x $JDK/bin/java ]] || die "no JDK at $JDK (set BENCH_JDK to a JDK 21+)"
+export JAVA_HOME=$JDK PATH=$JDK/bin:$PATH
+if ! command -v sslscan >/dev/null || [[ ! -x /usr/sbin/postfix || ! -x /usr/sbin/dovecot ]]; then
+  log "sslscan, postfix or dovecot missing: running testbed/install.sh"
+  "$ROOT/testbed/install.sh"
+fi
+command -v ss >/dev/null || die "ss (iproute2) is needed to see which testbed ports listen"
+
+# ---------------------------------------------------------------- build
+# Formatting is not this script's business: other modules may be mid-edit.
+log "building operator + bench with $(java -version 2>&1 | head -n 1)"
+(cd "$ROOT" && timeout 900 mvn -q -B -DskipTests -Dspotless.check.skip=true -pl bench -am package) ||
+  die "build failed"
+[[ -s $HERE/target/classpath.txt ]] || die "bench/target/classpath.txt was not written"
+CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+
+# ---------------------------------------------------------------- testbed
+listening() { ss -Hltn "sport = :$1" 2>/dev/null | awk -v a="127.0.0.1:$1" '$4 == a {f = 1} END {exit !f}'; }
+ports_up() {
+  local n=0 p
+  for p in "${PORTS[@]}"; do listening "$p" && n=$((n + 1)); done
+  echo "$n"
+}
+
+STARTED=""
+cleanup() {
+  if [[ -n $STARTED ]]; then
+    log "stopping the testbed this run started ($STARTED)"
+    "$ROOT/testbed/stop.sh" "$STARTED" || log "testbed/stop.sh failed; state left in $STARTED"
+    rm -rf "$STARTED"
+    STARTED=""
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+up=$(ports_up)
+# Someone else's start or stop may be under way: give it a minute to settle.
+for _ in $(seq 60); do
+  ((up == 0 || up == ${#PORTS[@]})) && break
+  sleep 1
+  up=$(ports_up)
+done
+if ((up == ${#PORTS[@]})); then
+  log "testbed already listening on all ${#PORTS[@]} ports: using it as it is (not stopping it)"
+elif ((up == 0)); then
+  STARTED=$(mktemp -d "${TMPDIR:-/tmp}/mailtls-bench-testbed.XXXXXX")
+  chmod 755 "$STARTED" # the Postfix master opens its lock file as the postfix user
+  log "starting the testbed in $STARTED"
+  "$ROOT/testbed/start.sh" "$STARTED"
+else
+  die "only $up of ${#PORTS[@]} testbed ports listen; stop the partial testbed or finish starting it"
+fi
+
+# ---------------------------------------------------------------- measure
+mkdir -p "$OUT"
+log "measuring (at most ${LIMIT}s); log in $OUT/run.log"
+set +e
+timeout --kill-after=30 "$LIMIT" java -cp "$CP" io.mailtls.bench.BenchMain \
+  --out="$OUT" --cli-jar="$ROOT/operator/target/mailtls.jar" "${ARGS[@]}" 2>&1 | tee "$OUT/run.log"
+status=${PIPESTATUS[0]}
+set -e
+if ((status == 124 || status == 137)); then
+  die "measurements did not finish within ${LIMIT}s (BENCH_TIME_LIMIT)"
+elif ((status != 0)); then
+  die "BenchMain exited with $status; see $OUT/run.log"
+fi
+log "results: $OUT/results.md"
