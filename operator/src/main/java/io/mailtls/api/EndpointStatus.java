@@ -1,0 +1,31 @@
+package io.mailtls.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** What the last probe round found for one endpoint. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EndpointStatus(
+    @JsonPropertyDescription("The endpoint, as scheme://host:port.") String target,
+    @JsonPropertyDescription("The name sent in SNI and matched against the certificate.")
+        String serverName,
+    @JsonPropertyDescription("The protocol versions the endpoint accepted, oldest first.")
+        List<String> acceptedVersions,
+    @JsonPropertyDescription("The newest accepted version.") String bestVersion,
+    @JsonPropertyDescription(
+            "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing or Unreachable.")
+        String verdict,
+    @JsonPropertyDescription(
+            "Why: the verdict itself, or for Unreachable and StartTLSMissing what went wrong"
+                + " (for example ConnectionRefused, DnsFailure, StartTlsNotAdvertised).")
+        String reason,
+    @JsonPropertyDescription("The verdict explained for people.") String message,
+    @JsonPropertyDescription("What to change on the server, fitted to the detected software.")
+        String remediation,
+    @JsonPropertyDescription("When the server certificate expires (RFC 3339).")
+        String certificateNotAfter,
+    @JsonPropertyDescription("The mail server software recognised from its banner and replies.")
+        String serverSoftware,
+    @JsonPropertyDescription("When this endpoint was last probed (RFC 3339).")
+        String lastProbeTime) {}
