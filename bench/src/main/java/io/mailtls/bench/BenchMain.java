@@ -313,18 +313,20 @@ public final class BenchMain {
   private void figureC(int n) throws Exception {
     List<TestbedEndpoint> list =
         Stream.iterate(0, i -> i + 1).limit(n).map(i -> TESTBED.get(i % TESTBED.size())).toList();
-    List<Endpoint> endpoints = list.stream().map(TestbedEndpoint::endpoint).toList();
+    List<EndpointProber.Target> endpoints =
+        list.stream().map(t -> new EndpointProber.Target(t.endpoint(), null)).toList();
     section("(c) N = " + n + " endpoints (the " + TESTBED.size() + " testbed listeners, cycled)");
 
     int defaultCap = ProbeSettings.defaults().maxConnectionsPerHost();
     for (int cap : List.of(defaultCap, defaultCap * n)) {
       EndpointProber prober =
           new EndpointProber(ProbeSettings.defaults().withMaxConnectionsPerHost(cap));
-      prober.probeAll(endpoints.subList(0, Math.min(n, TESTBED.size())), null); // warm
+      Duration timeout = prober.settings().timeout();
+      prober.probeAll(endpoints.subList(0, Math.min(n, TESTBED.size())), timeout); // warm
       List<Double> walls = new ArrayList<>();
       for (int run = 0; run < intOpt("c-runs"); run++) {
         long t0 = System.nanoTime();
-        List<EndpointResult> results = prober.probeAll(endpoints, null);
+        List<EndpointResult> results = prober.probeAll(endpoints, timeout);
         double ms = (System.nanoTime() - t0) / 1e6;
         walls.add(ms);
         long wrong =
@@ -370,7 +372,8 @@ public final class BenchMain {
     for (SslScan.Mode mode : modes) {
       for (int p : List.of(1, parallel)) {
         long t0 = System.nanoTime();
-        List<SslScan.Run> runs = sslscanAll(endpoints, mode, p);
+        List<SslScan.Run> runs =
+            sslscanAll(list.stream().map(TestbedEndpoint::endpoint).toList(), mode, p);
         double ms = (System.nanoTime() - t0) / 1e6;
         long wrong =
             Stream.iterate(0, i -> i + 1)

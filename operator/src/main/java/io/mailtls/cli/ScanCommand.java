@@ -118,7 +118,10 @@ public final class ScanCommand implements Callable<Integer> {
     }
     ScanReport report =
         ScanReport.of(
-            new EndpointProber(settings).probeAll(targets, serverName),
+            new EndpointProber(settings)
+                .probeAll(
+                    targets.stream().map(e -> new EndpointProber.Target(e, serverName)).toList(),
+                    settings.timeout()),
             new CompliancePolicy(minimumVersion, requireStartTls));
     PrintWriter out = spec.commandLine().getOut();
     if (output == Output.json) {

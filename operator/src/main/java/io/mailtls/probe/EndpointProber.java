@@ -45,32 +45,49 @@ public final class EndpointProber {
     return settings;
   }
 
-  /** Probes several endpoints at once; results come back in the order of {@code endpoints}. */
-  public List<EndpointResult> probeAll(List<Endpoint> endpoints, String serverName) {
+  /**
+   * An endpoint with the name for SNI and the certificate check; a null name means the endpoint's
+   * host (none when the host is an IP address).
+   */
+  public record Target(Endpoint endpoint, String serverName) {}
+
+  /**
+   * Probes several endpoints at once, each connection bounded by {@code timeout}; results come back
+   * in the order of {@code targets}.
+   */
+  public List<EndpointResult> probeAll(List<Target> targets, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<EndpointResult>> futures =
-          endpoints.stream().map(e -> executor.submit(() -> probe(e, serverName))).toList();
+          targets.stream()
+              .map(t -> executor.submit(() -> probe(t.endpoint(), t.serverName(), timeout)))
+              .toList();
       return futures.stream().map(EndpointProber::join).toList();
     }
+  }
+
+  /** Probes with the settings' timeout; see {@link #probe(Endpoint, String, Duration)}. */
+  public EndpointResult probe(Endpoint endpoint, String serverName) {
+    return probe(endpoint, serverName, settings.timeout());
   }
 
   /**
    * @param serverName the name for SNI and the certificate check; null means the endpoint's host
    *     (none when the host is an IP address)
+   * @param timeout the deadline of one connection, counted from when it may start
    */
-  public EndpointResult probe(Endpoint endpoint, String serverName) {
+  public EndpointResult probe(Endpoint endpoint, String serverName, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
     // Each connection gets the full timeout from the moment it holds a connection slot, so waiting
     // for a slot (per-host limit, other endpoints on the same host) never eats into a handshake.
     // The endpoint as a whole is bounded by the worst case of probing its versions one by one.
-    Instant deadline = probedAt.plus(settings.timeout().multipliedBy(settings.versions().size()));
+    Instant deadline = probedAt.plus(timeout.multipliedBy(settings.versions().size()));
     String name =
         serverName != null ? serverName : endpoint.hostIsAddressLiteral() ? null : endpoint.host();
 
     InetAddress address;
     try {
-      address = resolve(endpoint.host(), connectionDeadline(deadline));
+      address = resolve(endpoint.host(), connectionDeadline(deadline, timeout));
     } catch (UnknownHostException e) {
       Failure failure = Failure.of(FailureKind.DNS_FAILURE, e.getMessage());
       List<VersionResult> versions =
@@ -94,11 +111,12 @@ public final class EndpointProber {
 
     VersionProber.Target target =
         new VersionProber.Target(endpoint, new InetSocketAddress(address, endpoint.port()), name);
-    List<VersionProber.Attempt> attempts = probeVersions(target, deadline);
-    return summarize(target, attempts, deadline, probedAt, millisSince(start));
+    List<VersionProber.Attempt> attempts = probeVersions(target, deadline, timeout);
+    return summarize(target, attempts, deadline, timeout, probedAt, millisSince(start));
   }
 
-  private List<VersionProber.Attempt> probeVersions(VersionProber.Target target, Instant deadline) {
+  private List<VersionProber.Attempt> probeVersions(
+      VersionProber.Target target, Instant deadline, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<VersionProber.Attempt>> futures = new ArrayList<>();
       for (TlsVersion version : settings.versions()) {
@@ -108,7 +126,9 @@ public final class EndpointProber {
                     limiter.withSlot(
                         target.address().getAddress(),
                         deadline,
-                        () -> versionProber.probe(target, version, connectionDeadline(deadline)),
+                        () ->
+                            versionProber.probe(
+                                target, version, connectionDeadline(deadline, timeout)),
                         () -> noSlot(version))));
       }
       return futures.stream().map(EndpointProber::join).toList();
@@ -119,6 +139,7 @@ public final class EndpointProber {
       VersionProber.Target target,
       List<VersionProber.Attempt> attempts,
       Instant deadline,
+      Duration timeout,
       Instant probedAt,
       long elapsedMillis) {
     List<VersionResult> versions =
@@ -155,7 +176,7 @@ public final class EndpointProber {
         startTlsAdvertised(target.endpoint(), anyHandshake, failure),
         banner,
         ServerSoftware.detect(transcript),
-        certificate(target, attempts, accepted, deadline),
+        certificate(target, attempts, accepted, deadline, timeout),
         failure,
         versions,
         probedAt,
@@ -167,7 +188,8 @@ public final class EndpointProber {
       VersionProber.Target target,
       List<VersionProber.Attempt> attempts,
       List<TlsVersion> accepted,
-      Instant deadline) {
+      Instant deadline,
+      Duration timeout) {
     List<X509Certificate> chain =
         attempts.stream()
             .filter(a -> a.chain() != null && !a.chain().isEmpty())
@@ -179,7 +201,7 @@ public final class EndpointProber {
           limiter.withSlot(
               target.address().getAddress(),
               deadline,
-              () -> versionProber.fetchTls13Chain(target, connectionDeadline(deadline)),
+              () -> versionProber.fetchTls13Chain(target, connectionDeadline(deadline, timeout)),
               List::of);
     }
     if (chain == null || chain.isEmpty()) {
@@ -189,8 +211,8 @@ public final class EndpointProber {
     return certificates.inspect(chain, name);
   }
 
-  private Instant connectionDeadline(Instant endpointDeadline) {
-    Instant own = Instant.now().plus(settings.timeout());
+  private static Instant connectionDeadline(Instant endpointDeadline, Duration timeout) {
+    Instant own = Instant.now().plus(timeout);
     return own.isBefore(endpointDeadline) ? own : endpointDeadline;
   }
 

@@ -54,4 +54,13 @@ public enum FailureKind {
   public boolean meansVersionRejected() {
     return rejectsVersion;
   }
+
+  /** The CamelCase form used as a Kubernetes reason and metric label, e.g. ConnectionRefused. */
+  public String reason() {
+    StringBuilder camel = new StringBuilder();
+    for (String word : name().split("_")) {
+      camel.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return camel.toString().replace("Starttls", "StartTLS").replace("Tls", "TLS");
+  }
 }

@@ -7,73 +7,25 @@ import static io.mailtls.probe.TlsVersion.TLS_1_2;
 import static io.mailtls.probe.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TestingResults;
 import io.mailtls.probe.TlsVersion;
-import io.mailtls.probe.VersionResult;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ComplianceEvaluatorTest {
-  private static final Failure REFUSED =
-      new Failure(FailureKind.CONNECTION_REFUSED, "Connection refused");
-  private static final Failure ALERT = new Failure(FailureKind.TLS_ALERT, "protocol_version");
+  private static final Failure REFUSED = TestingResults.REFUSED;
 
-  /** A result where {@code accepted} are accepted, {@code untested} could not be tested. */
   private static EndpointResult result(
       ServerSoftware software, Set<TlsVersion> accepted, Set<TlsVersion> untested) {
-    List<VersionResult> versions =
-        Arrays.stream(TlsVersion.values())
-            .map(
-                v ->
-                    accepted.contains(v)
-                        ? VersionResult.accepted(v, "TLS_RSA_WITH_AES_128_CBC_SHA", 1)
-                        : VersionResult.failed(v, untested.contains(v) ? REFUSED : ALERT, 1))
-            .toList();
-    List<TlsVersion> acceptedList =
-        versions.stream().filter(VersionResult::accepted).map(VersionResult::version).toList();
-    boolean none = untested.size() == TlsVersion.values().length;
-    return new EndpointResult(
-        Endpoint.parse("smtp://mx.example.com"),
-        "mx.example.com",
-        "192.0.2.1",
-        acceptedList,
-        acceptedList.isEmpty() ? null : acceptedList.get(acceptedList.size() - 1),
-        null,
-        true,
-        "220 mx",
-        software,
-        null,
-        none ? REFUSED : null,
-        versions,
-        Instant.EPOCH,
-        10);
+    return TestingResults.result("smtp://mx.example.com", software, accepted, untested);
   }
 
   private static EndpointResult failed(Failure failure, ServerSoftware software) {
-    List<VersionResult> versions =
-        Arrays.stream(TlsVersion.values()).map(v -> VersionResult.failed(v, failure, 0)).toList();
-    return new EndpointResult(
-        Endpoint.parse("smtp://mx.example.com"),
-        "mx.example.com",
-        "192.0.2.1",
-        List.of(),
-        null,
-        null,
-        null,
-        "220 mx",
-        software,
-        null,
-        failure,
-        versions,
-        Instant.EPOCH,
-        10);
+    return TestingResults.failed("smtp://mx.example.com", failure, software);
   }
 
   @Test

@@ -458,7 +458,9 @@ class EndpointProberTest {
             })) {
       List<EndpointResult> results =
           polite.probeAll(
-              java.util.Collections.nCopies(6, server.endpoint(MailProtocol.SMTPS)), null);
+              java.util.Collections.nCopies(
+                  6, new EndpointProber.Target(server.endpoint(MailProtocol.SMTPS), null)),
+              Duration.ofSeconds(1));
 
       assertThat(results)
           .allSatisfy(

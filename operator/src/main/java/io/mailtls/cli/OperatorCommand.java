@@ -1,0 +1,163 @@
+package io.mailtls.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mailtls.http.AdminServer;
+import io.mailtls.probe.ProbeSettings;
+import io.mailtls.reconcile.MailTlsOperator;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mailtls operator}: reconciles MailEndpointPolicy resources in a cluster. Every option can
+ * also come from an environment variable (MAILTLS_…), which is how the Helm chart sets them.
+ */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description = "Run the Kubernetes operator (uses the in-cluster or kubeconfig credentials).")
+public final class OperatorCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(OperatorCommand.class);
+
+  @Option(
+      names = "--namespaces",
+      defaultValue = "${env:MAILTLS_NAMESPACES:-}",
+      description =
+          "Comma-separated namespaces to watch; empty watches all (env MAILTLS_NAMESPACES).")
+  String namespaces;
+
+  @Option(
+      names = "--leader-election",
+      negatable = true,
+      defaultValue = "${env:MAILTLS_LEADER_ELECTION:-true}",
+      fallbackValue = "true",
+      description = "Elect one active replica through a Lease (default: ${DEFAULT-VALUE}).")
+  boolean leaderElection;
+
+  @Option(
+      names = "--lease-name",
+      defaultValue = "${env:MAILTLS_LEASE_NAME:-mailtls-operator}",
+      description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(
+      names = "--lease-namespace",
+      defaultValue = "${env:POD_NAMESPACE:-}",
+      description =
+          "Namespace of the Lease (env POD_NAMESPACE; default: the kubeconfig's namespace).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--identity",
+      defaultValue = "${env:POD_NAME:-}",
+      description =
+          "This replica's name in the Lease and Events (env POD_NAME; default: host name).")
+  String identity;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
+      description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(
+      names = "--max-concurrent-policies",
+      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
+      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
+  int concurrentPolicies;
+
+  @Option(
+      names = "--max-connections-per-host",
+      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
+      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerHost;
+
+  @Option(
+      names = "--ehlo-name",
+      defaultValue = "${env:MAILTLS_EHLO_NAME:-" + ProbeSettings.DEFAULT_EHLO_NAME + "}",
+      description = "Name to give in SMTP EHLO (default: ${DEFAULT-VALUE}).")
+  String ehloName;
+
+  @Option(
+      names = "--shutdown-timeout",
+      defaultValue = "${env:MAILTLS_SHUTDOWN_TIMEOUT:-30s}",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long a stop waits for probe rounds in flight before abandoning them (default: ${DEFAULT-VALUE}).")
+  Duration shutdownTimeout;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
+  @Override
+  public Integer call() throws Exception {
+    logFormat.apply();
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      MailTlsOperator.Config config = config(client);
+      CountDownLatch stopped = new CountDownLatch(1);
+      try (MailTlsOperator operator = MailTlsOperator.start(client, config);
+          AdminServer admin =
+              AdminServer.start(healthPort)
+                  .check("/healthz", operatorLive(operator))
+                  .check("/readyz", operator::isReady)) {
+        Runtime.getRuntime()
+            .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
+        log.atInfo()
+            .addKeyValue("namespaces", config.namespaces().isEmpty() ? "all" : config.namespaces())
+            .addKeyValue("leaderElection", config.leaseNamespace() != null)
+            .addKeyValue("healthPort", admin.port())
+            .log("mailtls operator started");
+        stopped.await();
+      }
+    }
+    return 0;
+  }
+
+  private static java.util.function.BooleanSupplier operatorLive(MailTlsOperator operator) {
+    return operator::isLive;
+  }
+
+  /** SIGTERM: stop taking work, give probe rounds in flight the shutdown timeout, then exit. */
+  private static void shutdown(MailTlsOperator operator, CountDownLatch stopped) {
+    log.info("stopping: waiting for probe rounds in flight");
+    operator.close();
+    stopped.countDown();
+  }
+
+  MailTlsOperator.Config config(KubernetesClient client) throws Exception {
+    Set<String> watched =
+        Arrays.stream(namespaces.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+    String lease = null;
+    if (leaderElection) {
+      lease = !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
+      if (lease == null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "leader election needs --lease-namespace (or POD_NAMESPACE); or use --no-leader-election");
+      }
+    }
+    String name = !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
+    ProbeSettings probe =
+        ProbeSettings.defaults()
+            .withMaxConnectionsPerHost(maxConnectionsPerHost)
+            .withEhloName(ehloName);
+    return new MailTlsOperator.Config(
+        watched, leaseName, lease, name, concurrentPolicies, shutdownTimeout, probe);
+  }
+}

@@ -1,0 +1,35 @@
+package io.mailtls.policy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as Kubernetes writes them: {@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h30m}. */
+public final class Durations {
+  private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
+  private static final Map<String, Long> MILLIS_PER_UNIT =
+      Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L);
+
+  private Durations() {}
+
+  /** Throws IllegalArgumentException naming the text when it is not a duration. */
+  public static Duration parse(String text) {
+    Matcher part = PART.matcher(text);
+    BigDecimal millis = BigDecimal.ZERO;
+    int end = 0;
+    while (part.find() && part.start() == end) {
+      millis =
+          millis.add(
+              new BigDecimal(part.group(1))
+                  .multiply(BigDecimal.valueOf(MILLIS_PER_UNIT.get(part.group(2)))));
+      end = part.end();
+    }
+    if (end == 0 || end != text.length()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration such as 90s, 15m or 1h30m");
+    }
+    return Duration.ofMillis(millis.longValue());
+  }
+}

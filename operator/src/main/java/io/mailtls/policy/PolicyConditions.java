@@ -1,0 +1,71 @@
+package io.mailtls.policy;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Conditions in metav1.Condition shape. A condition's lastTransitionTime changes only when its
+ * status changes, so `kubectl describe` shows how long an endpoint set has been (non-)compliant.
+ */
+final class PolicyConditions {
+  /** Kubernetes limits a condition message to 32768 characters; people read far fewer. */
+  static final int MAX_MESSAGE = 1024;
+
+  private PolicyConditions() {}
+
+  static Condition of(
+      String type, boolean status, String reason, String message, long generation, Instant now) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(truncate(message))
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .build();
+  }
+
+  static Condition unknown(
+      String type, String reason, String message, long generation, Instant now) {
+    Condition condition = of(type, false, reason, message, generation, now);
+    condition.setStatus("Unknown");
+    return condition;
+  }
+
+  /**
+   * The previous conditions with {@code updates} put in place of their types; an update whose
+   * status equals the previous one keeps the previous lastTransitionTime.
+   */
+  static List<Condition> merge(List<Condition> previous, Condition... updates) {
+    List<Condition> merged = new ArrayList<>(previous == null ? List.of() : previous);
+    for (Condition update : updates) {
+      int index = indexOf(merged, update.getType());
+      if (index < 0) {
+        merged.add(update);
+        continue;
+      }
+      if (update.getStatus().equals(merged.get(index).getStatus())) {
+        update.setLastTransitionTime(merged.get(index).getLastTransitionTime());
+      }
+      merged.set(index, update);
+    }
+    return merged;
+  }
+
+  static String truncate(String message) {
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+  }
+
+  private static int indexOf(List<Condition> conditions, String type) {
+    for (int i = 0; i < conditions.size(); i++) {
+      if (type.equals(conditions.get(i).getType())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,199 @@
+package io.mailtls.policy;
+
+import static io.mailtls.api.MailEndpointPolicyStatus.COMPLIANT;
+import static io.mailtls.api.MailEndpointPolicyStatus.READY;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.mailtls.api.EndpointStatus;
+import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.api.StatusSummary;
+import io.mailtls.compliance.Verdict;
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TlsVersion;
+import io.mailtls.probe.VersionResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a policy's status from a probe round, or from the reason no round ran. Everything it needs
+ * comes in as arguments, so the same input always gives the same status.
+ */
+public final class PolicyStatusBuilder {
+  public static final String REASON_ROUND_COMPLETED = "ProbeRoundCompleted";
+  public static final String REASON_SUSPENDED = "Suspended";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+
+  /** Which verdict names the Compliant condition when several endpoints fail: the worst. */
+  private static final List<Verdict> SEVERITY =
+      List.of(
+          Verdict.NO_MODERN_TLS,
+          Verdict.STARTTLS_MISSING,
+          Verdict.DEPRECATED_TLS_ACCEPTED,
+          Verdict.UNREACHABLE);
+
+  private PolicyStatusBuilder() {}
+
+  public static MailEndpointPolicyStatus probed(
+      MailEndpointPolicyStatus previous,
+      long generation,
+      List<EndpointOutcome> outcomes,
+      Instant startedAt,
+      Duration took) {
+    List<EndpointStatus> endpoints = outcomes.stream().map(PolicyStatusBuilder::endpoint).toList();
+    Condition ready =
+        PolicyConditions.of(
+            READY,
+            true,
+            REASON_ROUND_COMPLETED,
+            "probed " + endpoints.size() + " endpoints in " + took.toMillis() + " ms",
+            generation,
+            startedAt);
+    return new MailEndpointPolicyStatus(
+        generation,
+        timestamp(startedAt),
+        summary(outcomes),
+        endpoints,
+        PolicyConditions.merge(
+            conditions(previous), ready, compliant(outcomes, generation, startedAt)));
+  }
+
+  /** No probing while suspended: the last round's results stay, and Ready says why. */
+  public static MailEndpointPolicyStatus suspended(
+      MailEndpointPolicyStatus previous, long generation, Instant now) {
+    Condition ready =
+        PolicyConditions.of(
+            READY,
+            false,
+            REASON_SUSPENDED,
+            "probing is suspended by spec.suspend; endpoints and Compliant are from the last round",
+            generation,
+            now);
+    return keepResults(previous, generation, ready);
+  }
+
+  /**
+   * A spec that cannot be probed: Ready says which fields are wrong, and Compliant becomes Unknown,
+   * because the last results belong to another spec.
+   */
+  public static MailEndpointPolicyStatus invalid(
+      MailEndpointPolicyStatus previous, long generation, String problems, Instant now) {
+    Condition ready =
+        PolicyConditions.of(READY, false, REASON_INVALID_SPEC, problems, generation, now);
+    Condition compliant =
+        PolicyConditions.unknown(
+            COMPLIANT, REASON_INVALID_SPEC, "the spec is invalid: " + problems, generation, now);
+    return keepResults(previous, generation, ready, compliant);
+  }
+
+  private static MailEndpointPolicyStatus keepResults(
+      MailEndpointPolicyStatus previous, long generation, Condition... updates) {
+    return new MailEndpointPolicyStatus(
+        generation,
+        previous == null ? null : previous.lastProbeTime(),
+        previous == null ? new StatusSummary(0, 0, 0, 0) : previous.summary(),
+        previous == null ? List.of() : previous.endpoints(),
+        PolicyConditions.merge(conditions(previous), updates));
+  }
+
+  private static Condition compliant(List<EndpointOutcome> outcomes, long generation, Instant now) {
+    Map<Verdict, List<EndpointOutcome>> byVerdict =
+        outcomes.stream().collect(Collectors.groupingBy(o -> o.assessment().verdict()));
+    Verdict worst =
+        SEVERITY.stream().filter(byVerdict::containsKey).findFirst().orElse(Verdict.COMPLIANT);
+    if (worst == Verdict.COMPLIANT) {
+      return PolicyConditions.of(
+          COMPLIANT,
+          true,
+          Verdict.COMPLIANT.reason(),
+          "all " + outcomes.size() + " endpoints meet the policy",
+          generation,
+          now);
+    }
+    String message =
+        SEVERITY.stream()
+            .filter(byVerdict::containsKey)
+            .map(
+                v ->
+                    v.reason()
+                        + ": "
+                        + byVerdict.get(v).stream()
+                            .map(PolicyStatusBuilder::describe)
+                            .collect(Collectors.joining(", ")))
+            .collect(Collectors.joining("; "));
+    return PolicyConditions.of(COMPLIANT, false, worst.reason(), message, generation, now);
+  }
+
+  /** An endpoint in a condition message, with its accepted versions when they are the problem. */
+  private static String describe(EndpointOutcome outcome) {
+    EndpointResult result = outcome.result();
+    return switch (outcome.assessment().verdict()) {
+      case DEPRECATED_TLS_ACCEPTED, NO_MODERN_TLS ->
+          result.endpoint()
+              + (result.acceptedVersions().isEmpty()
+                  ? ""
+                  : " (" + labels(result.acceptedVersions()) + ")");
+      default -> result.endpoint().toString();
+    };
+  }
+
+  private static EndpointStatus endpoint(EndpointOutcome outcome) {
+    EndpointResult result = outcome.result();
+    Verdict verdict = outcome.assessment().verdict();
+    return new EndpointStatus(
+        result.endpoint().toString(),
+        outcome.target().serverName(),
+        result.acceptedVersions().stream().map(TlsVersion::label).toList(),
+        result.bestVersion() == null ? null : result.bestVersion().label(),
+        verdict.reason(),
+        reason(verdict, result),
+        outcome.assessment().explanation(),
+        outcome.assessment().remediation(),
+        result.certificate() == null ? null : timestamp(result.certificate().notAfter()),
+        result.serverSoftware() == ServerSoftware.UNKNOWN
+            ? null
+            : result.serverSoftware().displayName(),
+        timestamp(result.probedAt()));
+  }
+
+  /** For a failed probe, what failed (ConnectionRefused, StartTLSNotAdvertised, …). */
+  private static String reason(Verdict verdict, EndpointResult result) {
+    if (result.failure() != null) {
+      return result.failure().kind().reason();
+    }
+    if (verdict == Verdict.UNREACHABLE) {
+      return result.versions().stream()
+          .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+          .map(v -> v.failure().kind().reason())
+          .findFirst()
+          .orElse(verdict.reason());
+    }
+    return verdict.reason();
+  }
+
+  private static StatusSummary summary(List<EndpointOutcome> outcomes) {
+    Map<Verdict, Long> counts =
+        outcomes.stream()
+            .collect(Collectors.groupingBy(o -> o.assessment().verdict(), Collectors.counting()));
+    int compliant = counts.getOrDefault(Verdict.COMPLIANT, 0L).intValue();
+    int unreachable = counts.getOrDefault(Verdict.UNREACHABLE, 0L).intValue();
+    return new StatusSummary(
+        outcomes.size(), compliant, outcomes.size() - compliant - unreachable, unreachable);
+  }
+
+  private static List<Condition> conditions(MailEndpointPolicyStatus previous) {
+    return previous == null ? null : previous.conditions();
+  }
+
+  private static String labels(List<TlsVersion> versions) {
+    return versions.stream().map(TlsVersion::label).collect(Collectors.joining(", "));
+  }
+
+  static String timestamp(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,180 @@
+package io.mailtls.policy;
+
+import static io.mailtls.probe.TlsVersion.TLS_1_0;
+import static io.mailtls.probe.TlsVersion.TLS_1_1;
+import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.mailtls.api.EndpointStatus;
+import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.api.StatusSummary;
+import io.mailtls.compliance.ComplianceEvaluator;
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.Failure;
+import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TestingResults;
+import io.mailtls.probe.TlsVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PolicyStatusBuilderTest {
+  static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+  static final Instant T1 = Instant.parse("2026-11-28T10:15:00Z");
+
+  static EndpointOutcome outcome(String target, Set<TlsVersion> accepted) {
+    return outcome(TestingResults.result(target, ServerSoftware.POSTFIX, accepted, Set.of()));
+  }
+
+  static EndpointOutcome outcome(EndpointResult result) {
+    return new EndpointOutcome(
+        new EndpointProber.Target(result.endpoint(), null),
+        result,
+        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
+  }
+
+  static EndpointOutcome refused(String target) {
+    return outcome(
+        TestingResults.failed(
+            target,
+            new Failure(FailureKind.CONNECTION_REFUSED, "Connection refused"),
+            ServerSoftware.UNKNOWN));
+  }
+
+  @Test
+  void aRoundBecomesEndpointsSummaryAndConditions() {
+    MailEndpointPolicyStatus status =
+        PolicyStatusBuilder.probed(
+            null,
+            3,
+            List.of(
+                outcome("smtp://a.example:25", Set.of(TLS_1_2, TLS_1_3)),
+                outcome("smtp://b.example:25", Set.of(TLS_1_0, TLS_1_1, TLS_1_2)),
+                refused("imap://c.example:143")),
+            T0,
+            Duration.ofMillis(42));
+
+    assertThat(status.observedGeneration()).isEqualTo(3);
+    assertThat(status.lastProbeTime()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(status.summary()).isEqualTo(new StatusSummary(3, 1, 1, 1));
+    assertThat(status.endpoints())
+        .extracting(EndpointStatus::target, EndpointStatus::verdict, EndpointStatus::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("smtp://a.example:25", "Compliant", "Compliant"),
+            org.assertj.core.groups.Tuple.tuple(
+                "smtp://b.example:25", "DeprecatedTLSAccepted", "DeprecatedTLSAccepted"),
+            org.assertj.core.groups.Tuple.tuple(
+                "imap://c.example:143", "Unreachable", "ConnectionRefused"));
+    EndpointStatus b = status.endpoints().get(1);
+    assertThat(b.acceptedVersions()).containsExactly("TLSv1.0", "TLSv1.1", "TLSv1.2");
+    assertThat(b.bestVersion()).isEqualTo("TLSv1.2");
+    assertThat(b.serverSoftware()).isEqualTo("Postfix");
+    assertThat(b.remediation()).contains("smtpd_tls_protocols");
+
+    Condition ready = status.condition(MailEndpointPolicyStatus.READY);
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo("ProbeRoundCompleted");
+    assertThat(ready.getMessage()).isEqualTo("probed 3 endpoints in 42 ms");
+    assertThat(ready.getObservedGeneration()).isEqualTo(3);
+
+    Condition compliant = status.condition(MailEndpointPolicyStatus.COMPLIANT);
+    assertThat(compliant.getStatus()).isEqualTo("False");
+    assertThat(compliant.getReason()).isEqualTo("DeprecatedTLSAccepted");
+    assertThat(compliant.getMessage())
+        .isEqualTo(
+            "DeprecatedTLSAccepted: smtp://b.example:25 (TLSv1.0, TLSv1.1, TLSv1.2);"
+                + " Unreachable: imap://c.example:143");
+    assertThat(compliant.getLastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+  }
+
+  @Test
+  void theWorstVerdictNamesTheCondition() {
+    MailEndpointPolicyStatus status =
+        PolicyStatusBuilder.probed(
+            null,
+            1,
+            List.of(
+                outcome("smtp://b.example:25", Set.of(TLS_1_0, TLS_1_2)),
+                outcome("smtp://old.example:25", Set.of(TLS_1_0))),
+            T0,
+            Duration.ZERO);
+    assertThat(status.condition("Compliant").getReason()).isEqualTo("NoModernTLS");
+    assertThat(status.condition("Compliant").getMessage())
+        .isEqualTo(
+            "NoModernTLS: smtp://old.example:25 (TLSv1.0);"
+                + " DeprecatedTLSAccepted: smtp://b.example:25 (TLSv1.0, TLSv1.2)");
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenTheStatusChanges() {
+    List<EndpointOutcome> fine = List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2)));
+    List<EndpointOutcome> bad = List.of(outcome("smtp://a.example:25", Set.of(TLS_1_0, TLS_1_2)));
+    MailEndpointPolicyStatus first = PolicyStatusBuilder.probed(null, 1, fine, T0, Duration.ZERO);
+    MailEndpointPolicyStatus same = PolicyStatusBuilder.probed(first, 1, fine, T1, Duration.ZERO);
+    MailEndpointPolicyStatus worse =
+        PolicyStatusBuilder.probed(same, 2, bad, T1.plusSeconds(60), Duration.ZERO);
+
+    assertThat(same.condition("Compliant").getLastTransitionTime())
+        .isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(same.condition("Ready").getLastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(same.lastProbeTime()).isEqualTo("2026-11-28T10:15:00Z");
+    assertThat(worse.condition("Compliant").getLastTransitionTime())
+        .isEqualTo("2026-11-28T10:16:00Z");
+    assertThat(worse.condition("Compliant").getObservedGeneration()).isEqualTo(2);
+    assertThat(worse.condition("Ready").getLastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(worse.conditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "Compliant");
+  }
+
+  @Test
+  void suspendedKeepsTheLastResultsAndSaysSoInReady() {
+    MailEndpointPolicyStatus probed =
+        PolicyStatusBuilder.probed(
+            null, 1, List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2))), T0, Duration.ZERO);
+    MailEndpointPolicyStatus suspended = PolicyStatusBuilder.suspended(probed, 2, T1);
+
+    assertThat(suspended.observedGeneration()).isEqualTo(2);
+    assertThat(suspended.endpoints()).isEqualTo(probed.endpoints());
+    assertThat(suspended.lastProbeTime()).isEqualTo(probed.lastProbeTime());
+    assertThat(suspended.condition("Ready").getStatus()).isEqualTo("False");
+    assertThat(suspended.condition("Ready").getReason()).isEqualTo("Suspended");
+    assertThat(suspended.condition("Ready").getLastTransitionTime())
+        .isEqualTo("2026-11-28T10:15:00Z");
+    assertThat(suspended.condition("Compliant")).isEqualTo(probed.condition("Compliant"));
+  }
+
+  @Test
+  void anInvalidSpecMakesComplianceUnknown() {
+    MailEndpointPolicyStatus probed =
+        PolicyStatusBuilder.probed(
+            null, 1, List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2))), T0, Duration.ZERO);
+    MailEndpointPolicyStatus invalid =
+        PolicyStatusBuilder.invalid(probed, 2, "spec.interval: '5' is not a duration", T1);
+
+    assertThat(invalid.condition("Ready").getReason()).isEqualTo("InvalidSpec");
+    assertThat(invalid.condition("Ready").getMessage())
+        .isEqualTo("spec.interval: '5' is not a duration");
+    assertThat(invalid.condition("Compliant").getStatus()).isEqualTo("Unknown");
+    assertThat(invalid.condition("Compliant").getReason()).isEqualTo("InvalidSpec");
+  }
+
+  @Test
+  void longMessagesAreCut() {
+    List<EndpointOutcome> many =
+        java.util.stream.IntStream.range(0, 64)
+            .mapToObj(i -> outcome("smtp://host-number-" + i + ".example.com:25", Set.of(TLS_1_0)))
+            .toList();
+    MailEndpointPolicyStatus status = PolicyStatusBuilder.probed(null, 1, many, T0, Duration.ZERO);
+    assertThat(status.condition("Compliant").getMessage())
+        .hasSize(PolicyConditions.MAX_MESSAGE)
+        .endsWith("…");
+  }
+}
