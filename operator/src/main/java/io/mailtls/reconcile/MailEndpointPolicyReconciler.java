@@ -1,6 +1,5 @@
 package io.mailtls.reconcile;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -85,8 +84,11 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
   }
 
   /**
-   * Writes the status with a JSON merge patch (no Server-Side Apply: see DESIGN.md) when it
-   * changed. Returns false when the policy was deleted meanwhile.
+   * Writes the status when it changed, as a JSON Patch of the status subresource against the
+   * resourceVersion it was computed from (JOSDK retries a conflict with the fresh resource and
+   * keeps its cache current). Not Server-Side Apply, which the mock API server lacks; not a JSON
+   * merge patch either, whose lists the mock appends to instead of replacing (see DESIGN.md).
+   * Returns false when the policy was deleted meanwhile.
    */
   private static boolean writeStatus(
       MailEndpointPolicy policy,
@@ -96,8 +98,8 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
       return true;
     }
     try {
-      PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(
-          policy, context, current -> withOnlyStatus(current, next));
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          policy, context, current -> withStatus(current, next));
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -111,17 +113,13 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
     }
   }
 
-  /** The patch body: name, namespace, the version it applies to, and the status; nothing else. */
-  private static MailEndpointPolicy withOnlyStatus(
+  /** The policy as it is, with the new status: the patch then touches nothing but status. */
+  private static MailEndpointPolicy withStatus(
       MailEndpointPolicy current, MailEndpointPolicyStatus status) {
-    MailEndpointPolicy patch = new MailEndpointPolicy();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(current.getMetadata().getName())
-            .withNamespace(current.getMetadata().getNamespace())
-            .withResourceVersion(current.getMetadata().getResourceVersion())
-            .build());
-    patch.setStatus(status);
-    return patch;
+    MailEndpointPolicy updated = new MailEndpointPolicy();
+    updated.setMetadata(current.getMetadata());
+    updated.setSpec(current.getSpec());
+    updated.setStatus(status);
+    return updated;
   }
 }
