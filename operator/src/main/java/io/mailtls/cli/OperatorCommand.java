@@ -6,6 +6,7 @@ import io.mailtls.http.AdminServer;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -89,6 +90,14 @@ public final class OperatorCommand implements Callable<Integer> {
   String ehloName;
 
   @Option(
+      names = "--ca-file",
+      defaultValue = "${env:MAILTLS_CA_FILE:-}",
+      description =
+          "PEM bundle to validate mail server certificates against instead of the JVM trust store"
+              + " (env MAILTLS_CA_FILE).")
+  String caFile;
+
+  @Option(
       names = "--shutdown-timeout",
       defaultValue = "${env:MAILTLS_SHUTDOWN_TIMEOUT:-30s}",
       converter = Converters.DurationConverter.class,
@@ -111,7 +120,7 @@ public final class OperatorCommand implements Callable<Integer> {
       try (MailTlsOperator operator = MailTlsOperator.start(client, config);
           AdminServer admin =
               AdminServer.start(healthPort)
-                  .check("/healthz", operatorLive(operator))
+                  .check("/healthz", operator::isLive)
                   .check("/readyz", operator::isReady)) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
@@ -124,10 +133,6 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static java.util.function.BooleanSupplier operatorLive(MailTlsOperator operator) {
-    return operator::isLive;
   }
 
   /** SIGTERM: stop taking work, give probe rounds in flight the shutdown timeout, then exit. */
@@ -156,7 +161,8 @@ public final class OperatorCommand implements Callable<Integer> {
     ProbeSettings probe =
         ProbeSettings.defaults()
             .withMaxConnectionsPerHost(maxConnectionsPerHost)
-            .withEhloName(ehloName);
+            .withEhloName(ehloName)
+            .withCaFile(caFile.isBlank() ? null : Path.of(caFile));
     return new MailTlsOperator.Config(
         watched, leaseName, lease, name, concurrentPolicies, shutdownTimeout, probe);
   }

@@ -1,6 +1,7 @@
 package io.mailtls.reconcile;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.mailtls.policy.PolicyChecker;
@@ -9,6 +10,9 @@ import io.mailtls.probe.ProbeSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The operator: JOSDK's {@link Operator} with our reconciler, configured for this project. */
 public final class MailTlsOperator implements AutoCloseable {
@@ -28,14 +32,19 @@ public final class MailTlsOperator implements AutoCloseable {
       Duration shutdownTimeout,
       ProbeSettings probeSettings) {}
 
-  private final Operator operator;
+  private static final Logger log = LoggerFactory.getLogger(MailTlsOperator.class);
 
-  private MailTlsOperator(Operator operator) {
+  private final Operator operator;
+  private final AtomicBoolean stopping;
+
+  private MailTlsOperator(Operator operator, AtomicBoolean stopping) {
     this.operator = operator;
+    this.stopping = stopping;
   }
 
   /** Registers the reconciler and starts; returns once the policy informers have synced. */
   public static MailTlsOperator start(KubernetesClient client, Config config) {
+    AtomicBoolean stopping = new AtomicBoolean();
     Operator operator =
         new Operator(
             o -> {
@@ -51,7 +60,12 @@ public final class MailTlsOperator implements AutoCloseable {
                             config.leaseName())
                         .withLeaseNamespace(config.leaseNamespace())
                         .withIdentity(config.identity())
-                        .withExitOnStopLeading(true)
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> log.info("leading: probing policies"),
+                                () -> exitUnlessStopping(stopping),
+                                leader -> log.info("the leader is {}", leader)))
                         .build());
               }
             });
@@ -70,12 +84,24 @@ public final class MailTlsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new MailTlsOperator(operator);
+    return new MailTlsOperator(operator, stopping);
+  }
+
+  /**
+   * A replica that lost its Lease while running must stop probing at once, or two replicas would
+   * probe and write status; exiting lets Kubernetes restart it as a follower. Losing the Lease
+   * because we are stopping is expected.
+   */
+  private static void exitUnlessStopping(AtomicBoolean stopping) {
+    if (!stopping.get()) {
+      log.error("lost the leader Lease: exiting so that a restart rejoins as a follower");
+      System.exit(1);
+    }
   }
 
   /** Alive: started and not stopped. */
   public boolean isLive() {
-    return operator.getRuntimeInfo().isStarted();
+    return !stopping.get() && operator.getRuntimeInfo().isStarted();
   }
 
   /** Ready: started and every informer connected to the API server. */
@@ -86,6 +112,8 @@ public final class MailTlsOperator implements AutoCloseable {
   /** Stops watching; waits up to the shutdown timeout for in-flight probe rounds. */
   @Override
   public void close() {
-    operator.stop();
+    if (stopping.compareAndSet(false, true)) {
+      operator.stop();
+    }
   }
 }

@@ -1,0 +1,177 @@
+package io.mailtls.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.mailtls.api.EndpointSpec;
+import io.mailtls.api.MailEndpointPolicy;
+import io.mailtls.api.MailEndpointPolicySpec;
+import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.http.AdminServer;
+import io.mailtls.probe.ProbeSettings;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator process's own duties, against Fabric8's mock API server in CRUD mode: leader
+ * election through a Lease, health endpoints, and a shutdown bounded while probes hang.
+ */
+@EnableKubernetesMockClient(crud = true)
+class MailTlsOperatorTest {
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+
+  @BeforeEach
+  void createCrd() throws Exception {
+    Path crd =
+        Path.of(System.getProperty("mailtls.project.root", ".."))
+            .resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
+    try (InputStream in = Files.newInputStream(crd)) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .load(in)
+          .createOr(NonDeletingOperation::update);
+    }
+  }
+
+  private static MailTlsOperator.Config config(String leaseNamespace, Duration shutdownTimeout) {
+    return new MailTlsOperator.Config(
+        Set.of("mail"),
+        "mailtls-operator",
+        leaseNamespace,
+        "replica-1",
+        2,
+        shutdownTimeout,
+        ProbeSettings.defaults());
+  }
+
+  private static void createPolicy(String name, String target, String timeout) {
+    MailEndpointPolicy policy = new MailEndpointPolicy();
+    policy.getMetadata().setName(name);
+    policy.getMetadata().setNamespace("mail");
+    policy.setSpec(
+        new MailEndpointPolicySpec(
+            List.of(new EndpointSpec(target)), null, null, null, timeout, null));
+    client.resource(policy).create();
+  }
+
+  @Test
+  void theLeaderHoldsTheLeaseAndReconciles() throws Exception {
+    // JOSDK asks which verbs it has before electing; the mock answers "everything".
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("*")
+                .withResources("*")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    try (MailTlsOperator operator =
+        MailTlsOperator.start(client, config("mailtls-system", Duration.ofSeconds(5)))) {
+      createPolicy("closed", "smtp://127.0.0.1:" + closedPort, "2s");
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Lease lease =
+                    client
+                        .leases()
+                        .inNamespace("mailtls-system")
+                        .withName("mailtls-operator")
+                        .get();
+                assertThat(lease).isNotNull();
+                assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-1");
+              });
+      MailEndpointPolicyStatus status =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> client.resource(policy("closed")).get().getStatus(),
+                  s -> s != null && s.summary() != null && s.summary().total() == 1);
+      assertThat(status.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
+      assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
+      assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
+    }
+  }
+
+  @Test
+  void healthEndpointsFollowTheOperator() throws Exception {
+    try (MailTlsOperator operator =
+            MailTlsOperator.start(client, config(null, Duration.ofSeconds(5)));
+        AdminServer admin =
+            AdminServer.start(0)
+                .check("/healthz", operator::isLive)
+                .check("/readyz", operator::isReady)) {
+      assertThat(get(admin, "/healthz")).isEqualTo(200);
+      assertThat(get(admin, "/readyz")).isEqualTo(200);
+      operator.close();
+      assertThat(get(admin, "/healthz")).isEqualTo(503);
+      assertThat(get(admin, "/readyz")).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void stoppingAbandonsAHangingProbeRoundWithinTheShutdownTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      MailTlsOperator operator = MailTlsOperator.start(client, config(null, Duration.ofSeconds(1)));
+      // The peer never speaks: without a bound, the round would last the 60 s timeout.
+      createPolicy("hanging", "smtp://127.0.0.1:" + silent.getLocalPort(), "60s");
+      silent.setSoTimeout(10_000);
+      silent.accept().close();
+
+      long start = System.nanoTime();
+      operator.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+  }
+
+  private static MailEndpointPolicy policy(String name) {
+    MailEndpointPolicy policy = new MailEndpointPolicy();
+    policy.getMetadata().setName(name);
+    policy.getMetadata().setNamespace("mail");
+    return policy;
+  }
+
+  private static int get(AdminServer admin, String path) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    }
+  }
+}
