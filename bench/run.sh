@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Engine vs sslscan on the loopback testbed: figures (a), (b), (c) of bench/README.md in one run.
+# Engine vs sslscan on the loopback testbed: figures (a), (b), (c) of bench/README.md in one run;
+# or, with `scale`, the operator at scale against the mock API server (figure (d)).
 #
 # Usage: bench/run.sh [--quick] [--name=value ...]
+#        bench/run.sh scale [--policies=1000] [--jvm=-Xmx128m,-XX:+UseSerialGC] [--operator-args=...]
 #   --quick          fewer samples (about a minute of measuring instead of several)
-#   --name=value     passed to io.mailtls.bench.BenchMain (`--help` lists them)
+#   --name=value     passed to io.mailtls.bench.BenchMain (`--help` lists them) or OperatorScale
 # Environment:
 #   BENCH_JDK         JDK to build and run with (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #   BENCH_TIME_LIMIT  seconds the measurements may take before they are killed (default 1200)
@@ -25,6 +27,11 @@ PORTS=(24025 24026 24027 24028 24465 24143 24993 24110 24995 24466 24467)
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+MAIN=io.mailtls.bench.BenchMain
+if [[ ${1:-} == scale ]]; then
+  MAIN=io.mailtls.bench.OperatorScale
+  shift
+fi
 ARGS=()
 for a in "$@"; do
   if [[ $a == --quick ]]; then
@@ -96,13 +103,17 @@ fi
 mkdir -p "$OUT"
 log "measuring (at most ${LIMIT}s); log in $OUT/run.log"
 set +e
-timeout --kill-after=30 "$LIMIT" java -cp "$CP" io.mailtls.bench.BenchMain \
-  --out="$OUT" --cli-jar="$ROOT/operator/target/mailtls.jar" "${ARGS[@]}" 2>&1 | tee "$OUT/run.log"
+if [[ $MAIN == *OperatorScale ]]; then
+  ARGS=(--jar="$ROOT/operator/target/mailtls.jar" --crd="$ROOT/crds/mailendpointpolicies.mailtls.io-v1.yml" "${ARGS[@]}")
+else
+  ARGS=(--cli-jar="$ROOT/operator/target/mailtls.jar" "${ARGS[@]}")
+fi
+timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" --out="$OUT" "${ARGS[@]}" 2>&1 | tee "$OUT/run.log"
 status=${PIPESTATUS[0]}
 set -e
 if ((status == 124 || status == 137)); then
   die "measurements did not finish within ${LIMIT}s (BENCH_TIME_LIMIT)"
 elif ((status != 0)); then
-  die "BenchMain exited with $status; see $OUT/run.log"
+  die "$MAIN exited with $status; see $OUT/run.log"
 fi
-log "results: $OUT/results.md"
+log "results: $OUT/results.md (scale: $OUT/scale-results.md)"

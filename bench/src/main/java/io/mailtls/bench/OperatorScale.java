@@ -1,0 +1,226 @@
+package io.mailtls.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.mailtls.api.EndpointSpec;
+import io.mailtls.api.MailEndpointPolicy;
+import io.mailtls.api.MailEndpointPolicySpec;
+import io.mailtls.api.StatusSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The operator at scale: {@code mailtls operator} as its own process (so its RSS is its own),
+ * against Fabric8's mock API server in CRUD mode run here, with N policies of 5 testbed endpoints
+ * each. Reports the time until every policy has a status from its first round, and the operator's
+ * RSS.
+ *
+ * <p>Arguments: {@code --policies=1000 --jar=operator/target/mailtls.jar --out=DIR
+ * --jvm=-Xmx128m,-XX:+UseSerialGC --operator-args=--max-connections-per-host,20} (lists
+ * comma-separated).
+ */
+public final class OperatorScale {
+  /** 3 compliant, 2 deprecated-TLS endpoints of the testbed; no sequential s_server among them. */
+  static final List<String> ENDPOINTS =
+      List.of(
+          "smtp://127.0.0.1:24025",
+          "smtp://127.0.0.1:24026",
+          "imap://127.0.0.1:24143",
+          "imaps://127.0.0.1:24993",
+          "pop3://127.0.0.1:24110");
+
+  static final StatusSummary EXPECTED = new StatusSummary(5, 3, 2, 0);
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options =
+        java.util.Arrays.stream(args)
+            .map(a -> a.replaceFirst("^--", "").split("=", 2))
+            .collect(Collectors.toMap(a -> a[0], a -> a.length > 1 ? a[1] : "true"));
+    int policies = Integer.parseInt(options.getOrDefault("policies", "1000"));
+    Path jar = Path.of(options.getOrDefault("jar", "operator/target/mailtls.jar"));
+    Path out = Path.of(options.getOrDefault("out", "bench/target/bench-results"));
+    List<String> jvm = List.of(options.getOrDefault("jvm", "-Xmx128m,-XX:+UseSerialGC").split(","));
+    List<String> operatorArgs =
+        options.containsKey("operator-args")
+            ? List.of(options.get("operator-args").split(","))
+            : List.of();
+    Path crd = Path.of(options.getOrDefault("crd", "crds/mailendpointpolicies.mailtls.io-v1.yml"));
+    Files.createDirectories(out);
+
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    try (KubernetesClient client = server.createClient()) {
+      try (InputStream in = Files.newInputStream(crd)) {
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .load(in)
+            .createOr(NonDeletingOperation::update);
+      }
+      double createSeconds = createPolicies(client, policies);
+      Path kubeconfig = out.resolve("scale-kubeconfig.yaml");
+      Files.writeString(kubeconfig, kubeconfig(server.getHostName(), server.getPort()));
+
+      List<String> command =
+          new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+      command.addAll(jvm);
+      command.addAll(
+          List.of(
+              "-jar", jar.toString(), "operator", "--no-leader-election", "--health-port", "0"));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.resolve("scale-operator.log").toFile());
+      builder.environment().put("KUBECONFIG", kubeconfig.toString());
+      long started = System.nanoTime();
+      Process operator = builder.start();
+      try {
+        run(client, operator, started, policies, jvm, operatorArgs, out, createSeconds);
+      } finally {
+        operator.destroy();
+        operator.waitFor();
+      }
+    } finally {
+      server.destroy();
+    }
+  }
+
+  /** Creates the policies before the operator starts, so its first round covers them all. */
+  private static double createPolicies(KubernetesClient client, int policies) {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < policies; i++) {
+      MailEndpointPolicy policy = new MailEndpointPolicy();
+      policy.getMetadata().setName("policy-" + i);
+      policy.getMetadata().setNamespace("ns-" + (i % 10));
+      policy.setSpec(
+          new MailEndpointPolicySpec(
+              ENDPOINTS.stream().map(EndpointSpec::new).toList(), null, null, null, null, null));
+      client.resource(policy).create();
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void run(
+      KubernetesClient client,
+      Process operator,
+      long t0,
+      int policies,
+      List<String> jvm,
+      List<String> operatorArgs,
+      Path out,
+      double createSeconds)
+      throws Exception {
+    long pid = operator.pid();
+    long rssMax = 0;
+    int done = 0;
+    int wrong = 0;
+    while (done < policies) {
+      if (!operator.isAlive()) {
+        throw new IllegalStateException("the operator exited; see scale-operator.log");
+      }
+      Thread.sleep(250);
+      rssMax = Math.max(rssMax, rssKib(pid, "VmRSS"));
+      List<MailEndpointPolicy> all =
+          client.resources(MailEndpointPolicy.class).inAnyNamespace().list().getItems();
+      List<StatusSummary> summaries =
+          all.stream()
+              .filter(p -> p.getStatus() != null && p.getStatus().summary() != null)
+              .map(p -> p.getStatus().summary())
+              .toList();
+      done = summaries.size();
+      wrong = (int) summaries.stream().filter(s -> !s.equals(EXPECTED)).count();
+      if ((System.nanoTime() - t0) / 1e9 > 1200) {
+        throw new IllegalStateException(
+            "only " + done + " of " + policies + " policies after 20 min");
+      }
+    }
+    double roundSeconds = (System.nanoTime() - t0) / 1e9;
+    long peak = rssKib(pid, "VmHWM");
+    double cpuSeconds = cpuSeconds(pid);
+    Thread.sleep(10_000);
+    long idle = rssKib(pid, "VmRSS");
+
+    String result =
+        String.format(
+            "| %d policies x %d endpoints | JVM %s | %s | (created beforehand in %.1f s) | operator start"
+                + " to every status written %.1f s (%.0f endpoints/s), operator CPU %.1f s | wrong"
+                + " summaries %d | RSS"
+                + " max sampled %d MiB, peak (VmHWM) %d MiB, idle 10 s later %d MiB |%n",
+            policies,
+            ENDPOINTS.size(),
+            String.join(" ", jvm),
+            operatorArgs.isEmpty() ? "default flags" : String.join(" ", operatorArgs),
+            createSeconds,
+            roundSeconds,
+            policies * ENDPOINTS.size() / roundSeconds,
+            cpuSeconds,
+            wrong,
+            rssMax / 1024,
+            peak / 1024,
+            idle / 1024);
+    System.out.print(result);
+    Files.writeString(
+        out.resolve("scale-results.md"),
+        result,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static long rssKib(long pid, String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** User plus system CPU time of a process, from /proc (clock ticks of 1/100 s). */
+  private static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  private static String kubeconfig(String host, int port) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: http://%s:%d
+        users:
+        - name: bench
+          user:
+            token: bench
+        contexts:
+        - name: mock
+          context:
+            cluster: mock
+            user: bench
+            namespace: default
+        current-context: mock
+        """
+        .formatted(host, port);
+  }
+}
