@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,10 +106,7 @@ public final class PolicySchema {
       }
     }
     if (value.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it =
-              schema.path("properties").properties().iterator();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> property = it.next();
+      for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
         if (value.has(property.getKey())) {
           checkRules(
               property.getValue(),

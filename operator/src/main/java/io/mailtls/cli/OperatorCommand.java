@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 public final class OperatorCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(OperatorCommand.class);
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--namespaces",
       defaultValue = "${env:MAILTLS_NAMESPACES:-}",
@@ -153,7 +155,7 @@ public final class OperatorCommand implements Callable<Integer> {
       lease = !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
       if (lease == null) {
         throw new CommandLine.ParameterException(
-            new CommandLine(this),
+            spec.commandLine(),
             "leader election needs --lease-namespace (or POD_NAMESPACE); or use --no-leader-election");
       }
     }
