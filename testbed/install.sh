@@ -3,7 +3,8 @@
 # Skips apt-get entirely when all packages are already installed.
 set -euo pipefail
 
-PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl sslscan)
+# prometheus (with promtool) and prometheus-alertmanager (amtool) check the monitoring assets.
+PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl sslscan prometheus prometheus-alertmanager)
 
 SUDO=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -55,8 +56,10 @@ fi
 # Our testbed instances are never matched: they run with -c <STATE_DIR>/...
 stop_system_instances() {
   if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    "${SUDO[@]}" systemctl stop postfix.service dovecot.service dovecot.socket >/dev/null 2>&1 || true
-    "${SUDO[@]}" systemctl disable postfix.service dovecot.service >/dev/null 2>&1 || true
+    "${SUDO[@]}" systemctl stop postfix.service dovecot.service dovecot.socket \
+      prometheus.service prometheus-alertmanager.service >/dev/null 2>&1 || true
+    "${SUDO[@]}" systemctl disable postfix.service dovecot.service \
+      prometheus.service prometheus-alertmanager.service >/dev/null 2>&1 || true
   fi
   # Default-config postfix (config dir /etc/postfix).
   if [[ -f /var/spool/postfix/pid/master.pid ]]; then
@@ -77,7 +80,8 @@ stop_system_instances() {
 }
 stop_system_instances
 
-for bin in /usr/sbin/postfix /usr/lib/postfix/sbin/master /usr/sbin/dovecot /usr/bin/openssl /usr/bin/sslscan; do
+for bin in /usr/sbin/postfix /usr/lib/postfix/sbin/master /usr/sbin/dovecot /usr/bin/openssl /usr/bin/sslscan \
+  /usr/bin/prometheus /usr/bin/promtool /usr/bin/amtool; do
   [[ -x "$bin" ]] || { echo "install.sh: expected $bin after install" >&2; exit 1; }
 done
 echo "install.sh: ok"

@@ -12,6 +12,10 @@ public record EndpointStatus(
         String serverName,
     @JsonPropertyDescription("The protocol versions the endpoint accepted, oldest first.")
         List<String> acceptedVersions,
+    @JsonPropertyDescription(
+            "The versions that could not be tested (a timeout or a lost connection), so neither"
+                + " accepted nor refused.")
+        List<String> untestedVersions,
     @JsonPropertyDescription("The newest accepted version.") String bestVersion,
     @JsonPropertyDescription(
             "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing or Unreachable.")

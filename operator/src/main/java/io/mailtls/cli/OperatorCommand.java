@@ -3,6 +3,7 @@ package io.mailtls.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mailtls.http.AdminServer;
+import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
 import java.net.InetAddress;
@@ -74,6 +75,12 @@ public final class OperatorCommand implements Callable<Integer> {
   int healthPort;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
+      description = "Port of /metrics (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
       names = "--max-concurrent-policies",
       defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
       description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
@@ -119,17 +126,21 @@ public final class OperatorCommand implements Callable<Integer> {
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       MailTlsOperator.Config config = config(client);
       CountDownLatch stopped = new CountDownLatch(1);
-      try (MailTlsOperator operator = MailTlsOperator.start(client, config);
+      MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
+      try (MailTlsOperator operator = MailTlsOperator.start(client, config, metrics);
           AdminServer admin =
               AdminServer.start(healthPort)
                   .check("/healthz", operator::isLive)
-                  .check("/readyz", operator::isReady)) {
+                  .check("/readyz", operator::isReady);
+          AdminServer metricsServer =
+              AdminServer.start(metricsPort).metrics("/metrics", metrics::scrape)) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
         log.atInfo()
             .addKeyValue("namespaces", config.namespaces().isEmpty() ? "all" : config.namespaces())
             .addKeyValue("leaderElection", config.leaseNamespace() != null)
             .addKeyValue("healthPort", admin.port())
+            .addKeyValue("metricsPort", metricsServer.port())
             .log("mailtls operator started");
         stopped.await();
       }

@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The small HTTP server for kubelet probes (and, later, Prometheus): plain text, GET only. Uses the
- * JDK's built-in server; nothing here needs more.
+ * The small HTTP server for kubelet probes and Prometheus: plain text, GET only. Uses the JDK's
+ * built-in server; nothing here needs more.
  */
 public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
@@ -43,9 +45,22 @@ public final class AdminServer implements AutoCloseable {
     return this;
   }
 
+  /** {@code path} answers with the Prometheus text exposition from {@code body}. */
+  public AdminServer metrics(String path, Supplier<String> body) {
+    server.createContext(
+        path,
+        exchange -> {
+          exchange
+              .getResponseHeaders()
+              .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          reply(exchange, 200, body.get());
+        });
+    return this;
+  }
+
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.getResponseHeaders().putIfAbsent("Content-Type", List.of("text/plain; charset=utf-8"));
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -148,6 +148,7 @@ public final class PolicyStatusBuilder {
         result.endpoint().toString(),
         outcome.target().serverName(),
         result.acceptedVersions().stream().map(TlsVersion::label).toList(),
+        untested(result),
         result.bestVersion() == null ? null : result.bestVersion().label(),
         verdict.reason(),
         reason(verdict, result),
@@ -158,6 +159,19 @@ public final class PolicyStatusBuilder {
             ? null
             : result.serverSoftware().displayName(),
         timestamp(result.probedAt()));
+  }
+
+  /** Versions that could not be tested; none when no handshake ran at all (the endpoint failed). */
+  private static List<String> untested(EndpointResult result) {
+    if (result.failure() != null) {
+      return null;
+    }
+    List<String> untested =
+        result.versions().stream()
+            .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+            .map(v -> v.version().label())
+            .toList();
+    return untested.isEmpty() ? null : untested;
   }
 
   /** For a failed probe, what failed (ConnectionRefused, StartTLSNotAdvertised, …). */

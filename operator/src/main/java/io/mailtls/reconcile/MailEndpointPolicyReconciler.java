@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.policy.InvalidPolicyException;
 import io.mailtls.policy.PolicyChecker;
@@ -28,24 +29,37 @@ import org.slf4j.LoggerFactory;
  * be called again after the interval. Probe failures are results in the status; only API errors are
  * thrown (and retried by JOSDK).
  */
-@ControllerConfiguration(name = MailEndpointPolicyReconciler.NAME)
+// All events, deletes included: a deleted policy's series must leave /metrics at once, and a
+// finalizer would make deleting a policy wait for the operator.
+@ControllerConfiguration(
+    name = MailEndpointPolicyReconciler.NAME,
+    triggerReconcilerOnAllEvents = true)
 public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPolicy> {
   public static final String NAME = "mailendpointpolicy";
   private static final Logger log = LoggerFactory.getLogger(MailEndpointPolicyReconciler.class);
 
   private final PolicyChecker checker;
   private final PolicyEvents events;
+  private final MailTlsMetrics metrics;
   private final Clock clock;
 
-  MailEndpointPolicyReconciler(PolicyChecker checker, PolicyEvents events, Clock clock) {
+  MailEndpointPolicyReconciler(
+      PolicyChecker checker, PolicyEvents events, MailTlsMetrics metrics, Clock clock) {
     this.checker = checker;
     this.events = events;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<MailEndpointPolicy> reconcile(
       MailEndpointPolicy policy, Context<MailEndpointPolicy> context) {
+    String namespace = policy.getMetadata().getNamespace();
+    String name = policy.getMetadata().getName();
+    if (context.isPrimaryResourceDeleted()) {
+      metrics.remove(namespace, name);
+      return UpdateControl.noUpdate();
+    }
     long generation = policy.getMetadata().getGeneration();
     MailEndpointPolicyStatus previous = policy.getStatus();
 
@@ -53,20 +67,24 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
     try {
       request = PolicyRequest.from(policy.getSpec());
     } catch (InvalidPolicyException e) {
-      writeStatus(
-          policy,
-          context,
-          PolicyStatusBuilder.invalid(previous, generation, e.getMessage(), clock.instant()));
+      MailEndpointPolicyStatus invalid =
+          PolicyStatusBuilder.invalid(previous, generation, e.getMessage(), clock.instant());
+      writeStatus(policy, context, invalid);
+      metrics.show(namespace, name, PolicyRequest.DEFAULT_INTERVAL, invalid);
       return UpdateControl.noUpdate(); // a spec edit brings the next call
     }
     if (request.suspend()) {
-      writeStatus(
-          policy, context, PolicyStatusBuilder.suspended(previous, generation, clock.instant()));
+      MailEndpointPolicyStatus suspended =
+          PolicyStatusBuilder.suspended(previous, generation, clock.instant());
+      writeStatus(policy, context, suspended);
+      metrics.show(namespace, name, request.interval(), suspended);
       return UpdateControl.noUpdate();
     }
     Duration wait =
         ProbeSchedule.untilDue(previous, generation, request.interval(), clock.instant());
     if (wait.isPositive()) {
+      // Also right after a restart: the series come back from the status before any new probe.
+      metrics.show(namespace, name, request.interval(), previous);
       return UpdateControl.<MailEndpointPolicy>noUpdate().rescheduleAfter(wait);
     }
 
@@ -78,6 +96,8 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
     if (!writeStatus(policy, context, next)) {
       return UpdateControl.noUpdate(); // deleted while probing: nothing more to do
     }
+    metrics.recordRound(outcomes);
+    metrics.show(namespace, name, request.interval(), next);
     events.publish(policy, VerdictChange.between(previous, next));
     return UpdateControl.<MailEndpointPolicy>noUpdate()
         .rescheduleAfter(ProbeSchedule.afterRound(request.interval()));

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.PolicyChecker;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
@@ -43,7 +45,8 @@ public final class MailTlsOperator implements AutoCloseable {
   }
 
   /** Registers the reconciler and starts; returns once the policy informers have synced. */
-  public static MailTlsOperator start(KubernetesClient client, Config config) {
+  public static MailTlsOperator start(
+      KubernetesClient client, Config config, MailTlsMetrics metrics) {
     AtomicBoolean stopping = new AtomicBoolean();
     Operator operator =
         new Operator(
@@ -52,6 +55,7 @@ public final class MailTlsOperator implements AutoCloseable {
                   // The status is written with JSON merge patch: see MailEndpointPolicyReconciler.
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
                   .withConcurrentReconciliationThreads(config.concurrentPolicies())
                   .withReconciliationTerminationTimeout(config.shutdownTimeout());
               if (config.leaseNamespace() != null) {
@@ -73,6 +77,7 @@ public final class MailTlsOperator implements AutoCloseable {
         new MailEndpointPolicyReconciler(
             new PolicyChecker(new EndpointProber(config.probeSettings())),
             new PolicyEvents(client, config.identity()),
+            metrics,
             Clock.systemUTC());
     operator.register(
         reconciler,

@@ -25,6 +25,7 @@ import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.MinimumVersion;
 import io.mailtls.api.StatusSummary;
+import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.Testbed;
 import java.io.InputStream;
@@ -56,6 +57,7 @@ class MailEndpointPolicyOperatorIT {
 
   static KubernetesClient client;
   private static MailTlsOperator operator;
+  private static final MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   @BeforeAll
@@ -82,7 +84,8 @@ class MailEndpointPolicyOperatorIT {
                 Duration.ofSeconds(10),
                 ProbeSettings.defaults()
                     .withTimeout(Duration.ofSeconds(5))
-                    .withCaFile(Testbed.caFile())));
+                    .withCaFile(Testbed.caFile())),
+            metrics);
   }
 
   @AfterAll
@@ -165,6 +168,17 @@ class MailEndpointPolicyOperatorIT {
             tuple("smtp://127.0.0.1:24027", List.of(), "StartTLSMissing", "StartTLSNotAdvertised"),
             tuple("smtp://127.0.0.1:24999", List.of(), "Unreachable", "ConnectionRefused"));
     assertThat(status.endpoints().getFirst().remediation()).contains("smtpd_tls_protocols");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(metrics.scrape())
+                    .contains(
+                        "mailtls_endpoint_tls_version_accepted{endpoint=\"smtp://127.0.0.1:24026\","
+                            + "namespace=\"mail\",policy=\"legacy\",protocol=\"smtp\",tls_version=\"TLSv1.0\"} 1.0")
+                    .contains(
+                        "mailtls_endpoint_up{endpoint=\"smtp://127.0.0.1:24999\","
+                            + "namespace=\"mail\",policy=\"legacy\",protocol=\"smtp\"} 0.0"));
     assertCondition(status, "Compliant", "False", "NoModernTLS", 1);
     assertThat(status.condition("Compliant").getMessage())
         .isEqualTo(
@@ -290,6 +304,21 @@ class MailEndpointPolicyOperatorIT {
       }
     }
     assertThat(policy.at("/status/summary/nonCompliant").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void deletingAPolicyRemovesItsSeriesAtOnce() {
+    create(
+        "removed",
+        spec(List.of(new EndpointSpec("smtp://127.0.0.1:24025")), MinimumVersion.TLS_1_2, false));
+    awaitStatus("removed", s -> generationSeen(s, 1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metrics.scrape().contains("policy=\"removed\""));
+    policy("removed").delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !metrics.scrape().contains("policy=\"removed\""));
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.http.AdminServer;
+import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -100,7 +101,10 @@ class MailTlsOperatorTest {
       closedPort = socket.getLocalPort();
     }
     try (MailTlsOperator operator =
-        MailTlsOperator.start(client, config("mailtls-system", Duration.ofSeconds(5)))) {
+        MailTlsOperator.start(
+            client,
+            config("mailtls-system", Duration.ofSeconds(5)),
+            MailTlsMetrics.withJvmMetrics())) {
       createPolicy("closed", "smtp://127.0.0.1:" + closedPort, "2s");
 
       await()
@@ -131,7 +135,8 @@ class MailTlsOperatorTest {
   @Test
   void healthEndpointsFollowTheOperator() throws Exception {
     try (MailTlsOperator operator =
-            MailTlsOperator.start(client, config(null, Duration.ofSeconds(5)));
+            MailTlsOperator.start(
+                client, config(null, Duration.ofSeconds(5)), MailTlsMetrics.withJvmMetrics());
         AdminServer admin =
             AdminServer.start(0)
                 .check("/healthz", operator::isLive)
@@ -147,7 +152,9 @@ class MailTlsOperatorTest {
   @Test
   void stoppingAbandonsAHangingProbeRoundWithinTheShutdownTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      MailTlsOperator operator = MailTlsOperator.start(client, config(null, Duration.ofSeconds(1)));
+      MailTlsOperator operator =
+          MailTlsOperator.start(
+              client, config(null, Duration.ofSeconds(1)), MailTlsMetrics.withJvmMetrics());
       // The peer never speaks: without a bound, the round would last the 60 s timeout.
       createPolicy("hanging", "smtp://127.0.0.1:" + silent.getLocalPort(), "60s");
       silent.setSoTimeout(10_000);

@@ -1,0 +1,145 @@
+package io.mailtls.metrics;
+
+import static io.mailtls.probe.TlsVersion.TLS_1_0;
+import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.compliance.ComplianceEvaluator;
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.policy.EndpointOutcome;
+import io.mailtls.policy.PolicyStatusBuilder;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.Failure;
+import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TestingResults;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class MailTlsMetricsTest {
+  private final MailTlsMetrics metrics =
+      new MailTlsMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+
+  static EndpointOutcome outcome(EndpointResult result) {
+    return new EndpointOutcome(
+        new EndpointProber.Target(result.endpoint(), null),
+        result,
+        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
+  }
+
+  static List<EndpointOutcome> round() {
+    return List.of(
+        outcome(
+            TestingResults.result(
+                "smtp://mx1.example.com:25",
+                ServerSoftware.POSTFIX,
+                Set.of(TLS_1_0, TLS_1_2, TLS_1_3),
+                Set.of())),
+        outcome(
+            TestingResults.failed(
+                "imaps://mail.example.com:993",
+                new Failure(FailureKind.CONNECTION_REFUSED, "refused"),
+                ServerSoftware.UNKNOWN)));
+  }
+
+  private String mailtlsLines() {
+    return Arrays.stream(metrics.scrape().split("\n"))
+        .filter(l -> l.startsWith("mailtls_endpoint") || l.startsWith("mailtls_policy"))
+        .sorted()
+        .collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void exposesTheExactSeriesOfAKnownResult() {
+    List<EndpointOutcome> outcomes = round();
+    MailEndpointPolicyStatus status =
+        PolicyStatusBuilder.probed(
+            null, 1, outcomes, Instant.parse("2026-11-28T10:00:00Z"), Duration.ZERO);
+    metrics.recordRound(outcomes);
+    metrics.show("mail", "edge", Duration.ofMinutes(15), status);
+
+    String mx =
+        "endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"edge\",protocol=\"smtp\"";
+    String imaps =
+        "endpoint=\"imaps://mail.example.com:993\",namespace=\"mail\",policy=\"edge\",protocol=\"imaps\"";
+    assertThat(mailtlsLines())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "mailtls_endpoint_compliant{" + imaps + "} 0.0",
+                "mailtls_endpoint_compliant{" + mx + "} 0.0",
+                "mailtls_endpoint_info{best_version=\"\",endpoint=\"imaps://mail.example.com:993\",namespace=\"mail\",policy=\"edge\",protocol=\"imaps\",server_software=\"\",verdict=\"Unreachable\"} 1",
+                "mailtls_endpoint_info{best_version=\"TLSv1.3\",endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"edge\",protocol=\"smtp\",server_software=\"Postfix\",verdict=\"DeprecatedTLSAccepted\"} 1",
+                "mailtls_endpoint_last_probe_timestamp_seconds{" + imaps + "} 0.0",
+                "mailtls_endpoint_last_probe_timestamp_seconds{" + mx + "} 0.0",
+                "mailtls_endpoint_tls_version_accepted{" + mx + ",tls_version=\"SSLv3\"} 0.0",
+                "mailtls_endpoint_tls_version_accepted{" + mx + ",tls_version=\"TLSv1.0\"} 1.0",
+                "mailtls_endpoint_tls_version_accepted{" + mx + ",tls_version=\"TLSv1.1\"} 0.0",
+                "mailtls_endpoint_tls_version_accepted{" + mx + ",tls_version=\"TLSv1.2\"} 1.0",
+                "mailtls_endpoint_tls_version_accepted{" + mx + ",tls_version=\"TLSv1.3\"} 1.0",
+                "mailtls_endpoint_up{" + imaps + "} 0.0",
+                "mailtls_endpoint_up{" + mx + "} 1.0",
+                "mailtls_policy_interval_seconds{namespace=\"mail\",policy=\"edge\"} 900.0"));
+    assertThat(metrics.scrape())
+        .contains("mailtls_probe_failures_total{reason=\"ConnectionRefused\"} 1.0")
+        .contains("mailtls_probe_duration_seconds_count{protocol=\"smtp\"} 1")
+        .contains("mailtls_probe_duration_seconds_bucket{protocol=\"smtp\",le=\"0.05\"} 1");
+  }
+
+  @Test
+  void aRemovedEndpointAndADeletedPolicyLoseTheirSeriesAtOnce() {
+    List<EndpointOutcome> outcomes = round();
+    Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+    metrics.show(
+        "mail",
+        "edge",
+        Duration.ofMinutes(15),
+        PolicyStatusBuilder.probed(null, 1, outcomes, t0, Duration.ZERO));
+    metrics.show(
+        "mail",
+        "edge",
+        Duration.ofMinutes(15),
+        PolicyStatusBuilder.probed(null, 2, outcomes.subList(0, 1), t0, Duration.ZERO));
+    assertThat(mailtlsLines()).doesNotContain("imaps://").contains("smtp://mx1.example.com:25");
+
+    metrics.remove("mail", "edge");
+    assertThat(mailtlsLines()).isEmpty();
+  }
+
+  @Test
+  void aChangedVerdictReplacesItsInfoSeries() {
+    Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+    EndpointOutcome fixed =
+        outcome(
+            TestingResults.result(
+                "smtp://mx1.example.com:25",
+                ServerSoftware.POSTFIX,
+                Set.of(TLS_1_2, TLS_1_3),
+                Set.of()));
+    metrics.show(
+        "mail",
+        "edge",
+        Duration.ofMinutes(15),
+        PolicyStatusBuilder.probed(null, 1, round().subList(0, 1), t0, Duration.ZERO));
+    metrics.show(
+        "mail",
+        "edge",
+        Duration.ofMinutes(15),
+        PolicyStatusBuilder.probed(null, 1, List.of(fixed), t0, Duration.ZERO));
+    assertThat(mailtlsLines())
+        .contains("verdict=\"Compliant\"")
+        .doesNotContain("DeprecatedTLSAccepted")
+        .contains(
+            "mailtls_endpoint_tls_version_accepted{endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"edge\",protocol=\"smtp\",tls_version=\"TLSv1.0\"} 0.0");
+  }
+}
