@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailTlsCommand.Version.class,
     description = "Finds the mail endpoints that still accept deprecated TLS.",
-    subcommands = {ScanCommand.class, OperatorCommand.class})
+    subcommands = {ScanCommand.class, RunCommand.class, OperatorCommand.class})
 public final class MailTlsCommand implements Runnable {
   /** Exit code for an error that is neither a verdict nor a usage error. */
   static final int EXIT_INTERNAL_ERROR = 3;

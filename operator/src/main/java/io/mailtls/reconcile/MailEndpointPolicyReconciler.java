@@ -14,6 +14,7 @@ import io.mailtls.policy.InvalidPolicyException;
 import io.mailtls.policy.PolicyChecker;
 import io.mailtls.policy.PolicyRequest;
 import io.mailtls.policy.PolicyStatusBuilder;
+import io.mailtls.policy.ProbeSchedule;
 import io.mailtls.policy.VerdictChange;
 import java.net.HttpURLConnection;
 import java.time.Clock;

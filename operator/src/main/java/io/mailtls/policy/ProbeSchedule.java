@@ -1,4 +1,4 @@
-package io.mailtls.reconcile;
+package io.mailtls.policy;
 
 import io.mailtls.api.MailEndpointPolicyStatus;
 import java.time.Duration;
@@ -10,14 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * never had one, or when its interval has passed since the last round started; so a restarted
  * operator (or a new leader) does not probe everything at once, and a spec edit re-probes at once.
  */
-final class ProbeSchedule {
+public final class ProbeSchedule {
   /** Re-probes are spread over up to a tenth of the interval, so policies do not move in step. */
   static final double JITTER = 0.1;
 
   private ProbeSchedule() {}
 
   /** Zero or negative when due now, else how long until it is. */
-  static Duration untilDue(
+  public static Duration untilDue(
       MailEndpointPolicyStatus status, long generation, Duration interval, Instant now) {
     if (status == null
         || status.lastProbeTime() == null
@@ -30,7 +30,7 @@ final class ProbeSchedule {
   }
 
   /** The wait after a round: the interval plus a random share of up to {@link #JITTER} of it. */
-  static Duration afterRound(Duration interval) {
+  public static Duration afterRound(Duration interval) {
     long jitterMillis =
         (long) (interval.toMillis() * JITTER * ThreadLocalRandom.current().nextDouble());
     return interval.plusMillis(jitterMillis);

@@ -1,4 +1,4 @@
-package io.mailtls.reconcile;
+package io.mailtls.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,113 @@
+package io.mailtls.cli;
+
+import io.mailtls.api.PolicySchema;
+import io.mailtls.http.AdminServer;
+import io.mailtls.metrics.MailTlsMetrics;
+import io.mailtls.policy.PolicyChecker;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeSettings;
+import io.mailtls.standalone.PolicyFiles;
+import io.mailtls.standalone.StandaloneRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mailtls run --policies DIR}: the operator's job without a cluster. Reads
+ * MailEndpointPolicy files, probes them on their intervals, serves /metrics and /healthz, logs
+ * verdict changes.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Probe MailEndpointPolicy files on their intervals and serve /metrics (no cluster).")
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--policies",
+      required = true,
+      description = "Directory of MailEndpointPolicy YAML files (*.yaml, *.yml).")
+  Path policies;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
+      description = "Port of /metrics and /healthz (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--max-concurrent-policies",
+      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
+      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
+  int concurrentPolicies;
+
+  @Option(
+      names = "--max-connections-per-host",
+      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
+      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerHost;
+
+  @Option(
+      names = "--ca-file",
+      description = "PEM bundle to validate certificates against instead of the JVM trust store.")
+  Path caFile;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    logFormat.apply();
+    if (!Files.isDirectory(policies)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--policies " + policies + " is not a directory");
+    }
+    PolicyFiles.Loaded loaded = PolicyFiles.load(policies, PolicySchema.fromClasspath());
+    loaded.errors().forEach(e -> log.error("invalid policy, skipped: {}", e));
+    if (loaded.policies().isEmpty()) {
+      spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
+      return 2;
+    }
+    ProbeSettings settings =
+        ProbeSettings.defaults()
+            .withMaxConnectionsPerHost(maxConnectionsPerHost)
+            .withCaFile(caFile);
+    MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
+    try (StandaloneRunner runner =
+            new StandaloneRunner(
+                new PolicyChecker(new EndpointProber(settings)),
+                metrics,
+                Clock.systemUTC(),
+                concurrentPolicies);
+        AdminServer admin =
+            AdminServer.start(metricsPort)
+                .metrics("/metrics", metrics::scrape)
+                .check("/healthz", runner::isRunning)) {
+      Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
+      runner.start(loaded.policies());
+      log.atInfo()
+          .addKeyValue("policies", loaded.policies().size())
+          .addKeyValue("invalid", loaded.errors().size())
+          .addKeyValue("metricsPort", admin.port())
+          .log("mailtls run started");
+      stopped.await();
+    }
+    return 0;
+  }
+}
