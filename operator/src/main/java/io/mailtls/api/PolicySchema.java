@@ -175,9 +175,13 @@ public final class PolicySchema {
     }
   }
 
-  /** Structural schemas prune unknown fields; kubectl's strict validation refuses them. */
+  /**
+   * Structural schemas prune unknown fields; kubectl's strict validation refuses them. The
+   * Kubernetes extensions go: JSON Schema does not know them, and the CEL rules run apart.
+   */
   private static void rejectUnknownFields(JsonNode schema) {
     if (schema instanceof ObjectNode object) {
+      object.remove(List.of("x-kubernetes-validations"));
       if (object.has("properties") && !object.has("x-kubernetes-preserve-unknown-fields")) {
         object.put("additionalProperties", false);
       }

@@ -1,0 +1,310 @@
+package io.mailtls.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mailtls.api.PolicySchema;
+import io.mailtls.http.AdminServer;
+import io.mailtls.policy.PolicyChecker;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeSettings;
+import io.mailtls.probe.Testbed;
+import io.mailtls.standalone.PolicyFiles;
+import io.mailtls.standalone.StandaloneRunner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitoring assets against real tools: Debian's promtool and amtool check them, and a real
+ * Prometheus on loopback scrapes the standalone mode (probing the testbed's real mail servers) and
+ * evaluates every alert expression and every dashboard query.
+ */
+@ExtendWith(Testbed.class)
+class MonitoringIT {
+  private static final Path PROJECT =
+      Path.of(System.getProperty("mailtls.project.root", "..")).toAbsolutePath().normalize();
+  private static final Path RULES = PROJECT.resolve("config/prometheus/mailtls-rules.yaml");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path work;
+  private static StandaloneRunner runner;
+  private static AdminServer admin;
+  private static MailTlsMetrics metrics;
+  private static Process prometheus;
+  private static String prometheusUrl;
+
+  @BeforeAll
+  static void startStandaloneAndPrometheus() throws Exception {
+    Path policies = Files.createDirectories(work.resolve("policies"));
+    Files.writeString(
+        policies.resolve("edge.yaml"),
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailEndpointPolicy
+        metadata: {name: edge, namespace: mail}
+        spec:
+          endpoints:
+            - {target: "smtp://127.0.0.1:24026", serverName: mail.test.local}
+            - {target: "smtp://127.0.0.1:24025", serverName: mail.test.local}
+            - {target: "smtps://127.0.0.1:24466", serverName: mail.test.local}
+            - {target: "smtp://127.0.0.1:24027", serverName: mail.test.local}
+            - {target: "smtp://127.0.0.1:24999", serverName: mail.test.local}
+          timeout: 3s
+        """);
+    metrics = MailTlsMetrics.withJvmMetrics();
+    runner =
+        new StandaloneRunner(
+            new PolicyChecker(
+                new EndpointProber(ProbeSettings.defaults().withCaFile(Testbed.caFile()))),
+            metrics,
+            Clock.systemUTC(),
+            2);
+    runner.start(PolicyFiles.load(policies, PolicySchema.fromClasspath()).policies());
+    await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("mail", "edge") != null);
+    admin = AdminServer.start(0).metrics("/metrics", metrics::scrape);
+
+    int port = freePort();
+    prometheusUrl = "http://127.0.0.1:" + port;
+    Path config = work.resolve("prometheus.yml");
+    Files.writeString(
+        config,
+        """
+        global: {scrape_interval: 1s, evaluation_interval: 1s}
+        rule_files: ["%s"]
+        scrape_configs:
+          - job_name: mailtls
+            static_configs: [{targets: ["127.0.0.1:%d"]}]
+        """
+            .formatted(RULES, admin.port()));
+    prometheus =
+        new ProcessBuilder(
+                "prometheus",
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + work.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("prometheus.log").toFile())
+            .start();
+    // Two scrapes at least, so that increase() and rate() have something to work on.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> query("count_over_time(up{job=\"mailtls\"}[1m])"), r -> value(r) >= 3);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (prometheus != null) {
+      prometheus.destroy();
+      prometheus.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (runner != null) {
+      runner.close();
+    }
+  }
+
+  @Test
+  void promtoolAndAmtoolAcceptTheAssets() throws Exception {
+    assertThat(run(null, "promtool", "check", "rules", RULES.toString())).isZero();
+    assertThat(
+            run(
+                null,
+                "promtool",
+                "test",
+                "rules",
+                PROJECT.resolve("config/prometheus/mailtls-rules.test.yaml").toString()))
+        .isZero();
+    assertThat(
+            run(
+                null,
+                "amtool",
+                "check-config",
+                PROJECT.resolve("config/alertmanager/alertmanager.yaml").toString()))
+        .isZero();
+  }
+
+  @Test
+  void promtoolAcceptsTheExposition() throws Exception {
+    assertThat(run(metrics.scrape(), "promtool", "check", "metrics")).isZero();
+  }
+
+  @Test
+  void everyAlertExpressionFindsExactlyTheEndpointsItShould() throws Exception {
+    Map<String, Set<String>> expected = new HashMap<>();
+    expected.put(
+        "MailTLSDeprecatedTLSAccepted",
+        Set.of("smtp://127.0.0.1:24026", "smtps://127.0.0.1:24466"));
+    expected.put("MailTLSNoModernTLS", Set.of("smtps://127.0.0.1:24466"));
+    expected.put("MailTLSStartTLSMissing", Set.of("smtp://127.0.0.1:24027"));
+    expected.put("MailTLSEndpointUnreachable", Set.of("smtp://127.0.0.1:24999"));
+    expected.put("MailTLSProbesStale", Set.of());
+    expected.put("MailTLSCertificateExpiringSoon", Set.of());
+
+    Map<String, Set<String>> found = new HashMap<>();
+    for (JsonNode rule : rules()) {
+      if (rule.has("alert")) {
+        found.put(rule.get("alert").asText(), endpoints(query(rule.get("expr").asText())));
+      }
+    }
+    assertThat(found).isEqualTo(expected);
+
+    // The rules are loaded in Prometheus too: the deprecated-TLS alert is pending (for: 30m) for
+    // the TLS 1.0 endpoints and not for the modern one.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Set<String> pending = new TreeSet<>();
+              for (JsonNode alert : get("/api/v1/alerts").path("data").path("alerts")) {
+                if (alert
+                    .path("labels")
+                    .path("alertname")
+                    .asText()
+                    .equals("MailTLSDeprecatedTLSAccepted")) {
+                  pending.add(alert.path("labels").path("endpoint").asText());
+                }
+              }
+              assertThat(pending)
+                  .containsExactly("smtp://127.0.0.1:24026", "smtps://127.0.0.1:24466");
+            });
+  }
+
+  @Test
+  void recordingRulesComputeTheComplianceRatio() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(value(query("mailtls:endpoint_compliant:ratio"))).isEqualTo(0.2);
+              assertThat(
+                      value(
+                          query("namespace:mailtls_endpoint_compliant:ratio{namespace=\"mail\"}")))
+                  .isEqualTo(0.2);
+            });
+  }
+
+  @Test
+  void everyDashboardQueryReturnsData() throws Exception {
+    JsonNode dashboard =
+        JSON.readTree(PROJECT.resolve("config/grafana/mailtls-dashboard.json").toFile());
+    List<String> empty = new ArrayList<>();
+    int queries = 0;
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        String expr =
+            target
+                .get("expr")
+                .asText()
+                .replace("$namespace", ".*")
+                .replace("$policy", ".*")
+                .replace("$__rate_interval", "1m")
+                .replace("$__range", "1h");
+        queries++;
+        if (query(expr).path("data").path("result").isEmpty()) {
+          empty.add(panel.get("title").asText() + ": " + expr);
+        }
+      }
+    }
+    assertThat(queries).isEqualTo(8);
+    assertThat(empty).isEmpty();
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      if (variable.get("type").asText().equals("query")) {
+        String metric =
+            variable.get("definition").asText().replaceAll("label_values\\((.*), \\w+\\)", "$1");
+        assertThat(query(metric.replace("$namespace", ".*")).path("data").path("result"))
+            .as(variable.get("name").asText())
+            .isNotEmpty();
+      }
+    }
+  }
+
+  private static List<JsonNode> rules() throws IOException {
+    List<JsonNode> rules = new ArrayList<>();
+    new YAMLMapper()
+        .readTree(RULES.toFile())
+        .path("groups")
+        .forEach(g -> g.path("rules").forEach(rules::add));
+    return rules;
+  }
+
+  private static Set<String> endpoints(JsonNode response) {
+    Set<String> endpoints = new TreeSet<>();
+    response
+        .path("data")
+        .path("result")
+        .forEach(r -> endpoints.add(r.path("metric").path("endpoint").asText()));
+    return endpoints;
+  }
+
+  private static double value(JsonNode response) {
+    JsonNode result = response.path("data").path("result");
+    return result.isEmpty()
+        ? Double.NaN
+        : Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
+
+  static JsonNode query(String promql) throws Exception {
+    JsonNode response =
+        get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    assertThat(response.path("status").asText()).as(promql + ": " + response).isEqualTo("success");
+    return response;
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(prometheusUrl + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body());
+  }
+
+  /** Runs a tool, feeding {@code stdin} when given; returns its exit code (output in the log). */
+  private static int run(String stdin, String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    if (stdin != null) {
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
