@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.mailtls.api.EndpointSpec;
+import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.api.StatusSummary;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
@@ -26,6 +28,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +133,57 @@ class MailTlsOperatorTest {
       assertThat(status.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
       assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
       assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
+    }
+  }
+
+  @Test
+  void aRestartedOperatorShowsTheLastStatusAsMetricsWithoutProbing() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String target = "smtp://127.0.0.1:" + closedPort;
+    createPolicy("restarted", target, "2s");
+    // What the previous operator process wrote a minute ago: compliant, not yet due again.
+    MailEndpointPolicy policy = client.resource(policy("restarted")).get();
+    String probed = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
+    policy.setStatus(
+        new MailEndpointPolicyStatus(
+            1L,
+            probed,
+            new StatusSummary(1, 1, 0, 0),
+            List.of(
+                new EndpointStatus(
+                    target,
+                    null,
+                    List.of("TLSv1.2", "TLSv1.3"),
+                    null,
+                    "TLSv1.3",
+                    "Compliant",
+                    "Compliant",
+                    "accepts TLSv1.2, TLSv1.3",
+                    null,
+                    null,
+                    "Postfix",
+                    probed)),
+            List.of()));
+    client.resource(policy).updateStatus();
+
+    MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
+    try (MailTlsOperator operator =
+        MailTlsOperator.start(client, config(null, Duration.ofSeconds(5)), metrics)) {
+      String series =
+          "{endpoint=\"" + target + "\",namespace=\"mail\",policy=\"restarted\",protocol=\"smtp\"}";
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> metrics.scrape().contains("mailtls_endpoint_compliant" + series + " 1.0"));
+      assertThat(metrics.scrape())
+          .contains("mailtls_endpoint_up" + series + " 1.0")
+          .contains("mailtls_endpoint_last_probe_timestamp_seconds" + series);
+      // Not probed: the closed port would have made it Unreachable.
+      Thread.sleep(2_000);
+      assertThat(client.resource(policy("restarted")).get().getStatus().lastProbeTime())
+          .isEqualTo(probed);
     }
   }
 
