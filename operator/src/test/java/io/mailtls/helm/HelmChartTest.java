@@ -1,0 +1,226 @@
+package io.mailtls.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart through helm-java (Helm itself, as a native library in the Maven artifact): lint,
+ * template with the default values and with every feature on, and every manifest read back as a
+ * Kubernetes object with Fabric8's model.
+ */
+class HelmChartTest {
+  private static final Path PROJECT =
+      Path.of(System.getProperty("mailtls.project.root", "..")).toAbsolutePath().normalize();
+  private static final Path CHART = PROJECT.resolve("helm/mail-tls-operator");
+  private static final Path ALL_FEATURES = CHART.resolve("ci/all-features-values.yaml");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  /**
+   * The API calls the operator makes, as "group resource verb": the informer on policies
+   * (get/list/watch), the status write in MailEndpointPolicyReconciler (a JSON Patch), Events in
+   * PolicyEvents, and the leader-election Lease (get, create, update). The RBAC grants exactly
+   * these.
+   */
+  private static final Set<String> POLICY_CALLS =
+      Set.of(
+          "mailtls.io mailendpointpolicies get",
+          "mailtls.io mailendpointpolicies list",
+          "mailtls.io mailendpointpolicies watch",
+          "mailtls.io mailendpointpolicies/status patch",
+          " events create",
+          " events patch");
+
+  private static final Set<String> LEASE_CALLS =
+      Set.of(
+          "coordination.k8s.io leases get",
+          "coordination.k8s.io leases create",
+          "coordination.k8s.io leases update");
+
+  private static List<HasMetadata> render(Path values) {
+    var template = new Helm(CHART).template().withName("mailtls").withNamespace("mailtls-system");
+    String yaml = (values == null ? template : template.withValuesFile(values)).call();
+    return Arrays.stream(yaml.split("(?m)^---\\s*$"))
+        .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
+        .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc))
+        .toList();
+  }
+
+  private static <T extends HasMetadata> List<T> ofKind(
+      List<HasMetadata> objects, Class<T> type, String kind) {
+    return objects.stream().filter(o -> o.getKind().equals(kind)).map(type::cast).toList();
+  }
+
+  private static Set<String> calls(List<PolicyRule> rules) {
+    Set<String> calls = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          rule.getVerbs().forEach(verb -> calls.add(group + " " + resource + " " + verb));
+        }
+      }
+    }
+    return calls;
+  }
+
+  @Test
+  void lintsCleanWithDefaultAndAllFeatureValues() {
+    LintResult defaults = new Helm(CHART).lint().strict().call();
+    assertThat(defaults.isFailed()).as(String.join("\n", defaults.getMessages())).isFalse();
+    // helm lint reads ci/*-values.yaml only through --values, which helm-java's lint lacks;
+    // rendering the all-features values (below) is the check for them.
+    assertThat(render(ALL_FEATURES)).isNotEmpty();
+  }
+
+  @Test
+  void defaultsRenderALeastPrivilegeClusterWideOperator() {
+    List<HasMetadata> objects = render(null);
+    assertThat(kinds(objects))
+        .containsExactly(
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Deployment",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "ServiceAccount");
+    assertThat(objects)
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/name", "mail-tls-operator")
+                    .containsEntry("app.kubernetes.io/instance", "mailtls")
+                    .containsKey("helm.sh/chart"));
+
+    var clusterRole =
+        ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole")
+            .getFirst();
+    assertThat(calls(clusterRole.getRules())).isEqualTo(new TreeSet<>(POLICY_CALLS));
+    Role lease = ofKind(objects, Role.class, "Role").getFirst();
+    assertThat(lease.getMetadata().getNamespace()).isEqualTo("mailtls-system");
+    assertThat(calls(lease.getRules())).isEqualTo(new TreeSet<>(LEASE_CALLS));
+
+    Deployment deployment = ofKind(objects, Deployment.class, "Deployment").getFirst();
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container operator = pod.getContainers().getFirst();
+    assertThat(operator.getArgs()).containsExactly("operator");
+    assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(operator.getVolumeMounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes().getFirst().getEmptyDir()).isNotNull();
+    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(operator.getResources().getLimits()).containsKey("memory");
+    assertThat(env(operator, "JAVA_TOOL_OPTIONS"))
+        .isEqualTo("-XX:MaxRAMPercentage=35 -XX:+UseSerialGC");
+    assertThat(env(operator, "MAILTLS_NAMESPACES")).isEmpty();
+    assertThat(env(operator, "MAILTLS_LEADER_ELECTION")).isEqualTo("true");
+    assertThat(env(operator, "MAILTLS_LOG_FORMAT")).isEqualTo("json");
+  }
+
+  @Test
+  void allFeaturesRenderNamespacedRbacAndTheMonitoringObjects() throws Exception {
+    List<HasMetadata> objects = render(ALL_FEATURES);
+    assertThat(kinds(objects))
+        .containsExactly(
+            "ConfigMap",
+            "Deployment",
+            "NetworkPolicy",
+            "PrometheusRule",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "ServiceAccount",
+            "ServiceMonitor");
+    List<Role> roles = ofKind(objects, Role.class, "Role");
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("mail", "relay", "mailtls-system");
+    roles.stream()
+        .filter(r -> !r.getMetadata().getNamespace().equals("mailtls-system"))
+        .forEach(r -> assertThat(calls(r.getRules())).isEqualTo(new TreeSet<>(POLICY_CALLS)));
+
+    Container operator =
+        ofKind(objects, Deployment.class, "Deployment")
+            .getFirst()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst();
+    assertThat(operator.getImage()).isEqualTo("registry.example.com/mail-tls-operator:0.1.0-test");
+    assertThat(env(operator, "MAILTLS_NAMESPACES")).isEqualTo("mail,relay");
+    assertThat(env(operator, "MAILTLS_CA_FILE")).isEqualTo("/etc/mailtls/ca.pem");
+
+    for (String kind : List.of("ServiceMonitor", "PrometheusRule", "ConfigMap")) {
+      assertThat(ofKind(objects, HasMetadata.class, kind).getFirst().getMetadata().getLabels())
+          .as(kind)
+          .containsEntry("release", "kube-prometheus-stack");
+    }
+
+    // One source: the PrometheusRule's rules are config/prometheus/mailtls-rules.yaml.
+    GenericKubernetesResource rule =
+        ofKind(objects, GenericKubernetesResource.class, "PrometheusRule").getFirst();
+    JsonNode rendered = new ObjectMapper().valueToTree(rule.getAdditionalProperties().get("spec"));
+    JsonNode source =
+        new YAMLMapper().readTree(PROJECT.resolve("config/prometheus/mailtls-rules.yaml").toFile());
+    assertThat(rendered).isEqualTo(source);
+
+    ConfigMap dashboard = ofKind(objects, ConfigMap.class, "ConfigMap").getFirst();
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(new ObjectMapper().readTree(dashboard.getData().get("mailtls-dashboard.json")))
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(PROJECT.resolve("config/grafana/mailtls-dashboard.json").toFile()));
+  }
+
+  @Test
+  void theChartCarriesTheGeneratedCrd() throws Exception {
+    String name = "mailendpointpolicies.mailtls.io-v1.yml";
+    assertThat(Files.readString(CHART.resolve("crds").resolve(name)))
+        .as("helm/mail-tls-operator/crds is stale: run scripts/update-crds.sh")
+        .isEqualTo(Files.readString(PROJECT.resolve("crds").resolve(name)));
+  }
+
+  private static Set<String> kinds(List<HasMetadata> objects) {
+    return objects.stream()
+        .map(HasMetadata::getKind)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElseThrow();
+  }
+}
