@@ -50,8 +50,7 @@ class HelmChartTest {
           "mailtls.io mailendpointpolicies list",
           "mailtls.io mailendpointpolicies watch",
           "mailtls.io mailendpointpolicies/status patch",
-          " events create",
-          " events patch");
+          " events create");
 
   private static final Set<String> LEASE_CALLS =
       Set.of(
