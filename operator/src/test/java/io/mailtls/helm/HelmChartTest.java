@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.mailtls.reconcile.OperatorApiCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,25 +39,10 @@ class HelmChartTest {
   private static final Path ALL_FEATURES = CHART.resolve("ci/all-features-values.yaml");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  /**
-   * The API calls the operator makes, as "group resource verb": the informer on policies
-   * (get/list/watch), the status write in MailEndpointPolicyReconciler (a JSON Patch), Events in
-   * PolicyEvents, and the leader-election Lease (get, create, update). The RBAC grants exactly
-   * these.
-   */
-  private static final Set<String> POLICY_CALLS =
-      Set.of(
-          "mailtls.io mailendpointpolicies get",
-          "mailtls.io mailendpointpolicies list",
-          "mailtls.io mailendpointpolicies watch",
-          "mailtls.io mailendpointpolicies/status patch",
-          " events create");
+  /** What MailTlsOperatorTest records the operator calling, and so what RBAC must grant. */
+  private static final Set<String> POLICY_CALLS = OperatorApiCalls.ON_POLICIES;
 
-  private static final Set<String> LEASE_CALLS =
-      Set.of(
-          "coordination.k8s.io leases get",
-          "coordination.k8s.io leases create",
-          "coordination.k8s.io leases update");
+  private static final Set<String> LEASE_CALLS = OperatorApiCalls.ON_LEASES;
 
   private static List<HasMetadata> render(Path values) {
     var template = new Helm(CHART).template().withName("mailtls").withNamespace("mailtls-system");

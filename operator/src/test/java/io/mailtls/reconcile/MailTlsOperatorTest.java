@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicy;
@@ -30,8 +31,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,9 +108,12 @@ class MailTlsOperatorTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
+    KubernetesClient operatorClient =
+        server.createClient(
+            b -> b.editOrNewConfig().withUserAgent(OperatorApiCalls.USER_AGENT).endConfig());
     try (MailTlsOperator operator =
         MailTlsOperator.start(
-            client,
+            operatorClient,
             config("mailtls-system", Duration.ofSeconds(5)),
             MailTlsMetrics.withJvmMetrics())) {
       createPolicy("closed", "smtp://127.0.0.1:" + closedPort, "2s");
@@ -133,7 +140,30 @@ class MailTlsOperatorTest {
       assertThat(status.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
       assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
       assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !client.v1().events().inNamespace("mail").list().getItems().isEmpty());
     }
+    operatorClient.close();
+
+    // Every call the operator made is one the chart grants (HelmChartTest checks the grants).
+    Set<String> calls = new TreeSet<>();
+    for (RecordedRequest r; (r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null; ) {
+      String call = OperatorApiCalls.of(r);
+      if (OperatorApiCalls.USER_AGENT.equals(r.getHeaders().get("User-Agent")) && call != null) {
+        calls.add(call);
+      }
+    }
+    assertThat(calls)
+        .contains(
+            "mailtls.io mailendpointpolicies list",
+            "mailtls.io mailendpointpolicies watch",
+            "mailtls.io mailendpointpolicies/status patch",
+            " events create",
+            "coordination.k8s.io leases create");
+    Set<String> granted = new HashSet<>(OperatorApiCalls.ON_POLICIES);
+    granted.addAll(OperatorApiCalls.ON_LEASES);
+    assertThat(granted).containsAll(calls);
   }
 
   @Test
