@@ -86,6 +86,13 @@ public final class OperatorScale {
       command.addAll(
           List.of(
               "-jar", jar.toString(), "operator", "--no-leader-election", "--health-port", "0"));
+      // The testbed listens on non-mail ports, which the operator's default guard refuses.
+      command.addAll(
+          List.of(
+              "--allow-ports",
+              ENDPOINTS.stream()
+                  .map(e -> e.substring(e.lastIndexOf(':') + 1))
+                  .collect(Collectors.joining(","))));
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

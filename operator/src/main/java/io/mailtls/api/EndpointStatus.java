@@ -18,7 +18,8 @@ public record EndpointStatus(
         List<String> untestedVersions,
     @JsonPropertyDescription("The newest accepted version.") String bestVersion,
     @JsonPropertyDescription(
-            "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing or Unreachable.")
+            "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing, Unreachable or"
+                + " Forbidden (the operator may not connect there).")
         String verdict,
     @JsonPropertyDescription(
             "Why: the verdict itself, or for Unreachable and StartTLSMissing what went wrong"

@@ -17,7 +17,7 @@ public record MailEndpointPolicyStatus(
     @JsonPropertyDescription(
             "Ready: the last probe round completed (False with reason Suspended or InvalidSpec"
                 + " otherwise). Compliant: every endpoint meets the policy (False with reason"
-                + " DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing or Unreachable).")
+                + " DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing, Forbidden or Unreachable).")
         List<Condition> conditions) {
 
   public static final String READY = "Ready";

@@ -9,4 +9,7 @@ public record StatusSummary(
     @JsonPropertyDescription(
             "Endpoints with verdict DeprecatedTLSAccepted, NoModernTLS or StartTLSMissing.")
         int nonCompliant,
-    @JsonPropertyDescription("Endpoints that could not be probed.") int unreachable) {}
+    @JsonPropertyDescription(
+            "Endpoints that could not be probed (verdict Unreachable, or Forbidden by the"
+                + " operator's connection guard).")
+        int unreachable) {}

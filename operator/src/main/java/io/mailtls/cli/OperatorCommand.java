@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
+import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -99,6 +101,32 @@ public final class OperatorCommand implements Callable<Integer> {
   String ehloName;
 
   @Option(
+      names = "--allow-ports",
+      split = ",",
+      defaultValue = "${env:MAILTLS_ALLOW_PORTS:-25,465,587,110,143,993,995}",
+      description =
+          "Ports the operator may connect to; policy endpoints on other ports become Forbidden"
+              + " (env MAILTLS_ALLOW_PORTS, default: the seven mail ports).")
+  List<Integer> allowPorts;
+
+  @Option(
+      names = "--deny-ranges",
+      split = ",",
+      defaultValue = "${env:MAILTLS_DENY_RANGES:-169.254.0.0/16,fe80::/10}",
+      description =
+          "Address ranges the operator never connects to, checked after DNS (env"
+              + " MAILTLS_DENY_RANGES, default: link-local, where cloud metadata services live)."
+              + " Add the pod and service ranges, or 127.0.0.0/8, as needed.")
+  List<String> denyRanges;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue =
+          "${env:MAILTLS_MAX_CONNECTIONS:-" + ProbeSettings.DEFAULT_MAX_CONNECTIONS + "}",
+      description = "Connections open at once over all mail hosts (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
       names = "--ca-file",
       defaultValue = "${env:MAILTLS_CA_FILE:-}",
       description =
@@ -155,6 +183,21 @@ public final class OperatorCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
+  private ConnectionGuard guard() {
+    try {
+      return new ConnectionGuard(
+          Set.copyOf(allowPorts),
+          denyRanges.stream()
+              .map(String::strip)
+              .filter(r -> !r.isEmpty())
+              .map(ConnectionGuard.Cidr::parse)
+              .toList());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--deny-ranges: " + e.getMessage());
+    }
+  }
+
   MailTlsOperator.Config config(KubernetesClient client) throws Exception {
     Set<String> watched =
         Arrays.stream(namespaces.split(","))
@@ -175,7 +218,9 @@ public final class OperatorCommand implements Callable<Integer> {
         ProbeSettings.defaults()
             .withMaxConnectionsPerHost(maxConnectionsPerHost)
             .withEhloName(ehloName)
-            .withCaFile(caFile.isBlank() ? null : Path.of(caFile));
+            .withCaFile(caFile.isBlank() ? null : Path.of(caFile))
+            .withMaxConnections(maxConnections)
+            .withGuard(guard());
     return new MailTlsOperator.Config(
         watched, leaseName, lease, name, concurrentPolicies, shutdownTimeout, probe);
   }

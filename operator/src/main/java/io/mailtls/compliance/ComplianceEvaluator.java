@@ -31,6 +31,9 @@ public final class ComplianceEvaluator {
 
   static Verdict verdict(EndpointResult result, CompliancePolicy policy) {
     if (result.failure() != null) {
+      if (result.failure().kind() == FailureKind.FORBIDDEN) {
+        return Verdict.FORBIDDEN;
+      }
       if (startTlsUnavailable(result)) {
         return policy.requireStartTls() ? Verdict.STARTTLS_MISSING : Verdict.COMPLIANT;
       }
@@ -80,6 +83,10 @@ public final class ComplianceEvaluator {
                   : "does not offer STARTTLS")
               + ", so mail goes in plain text: senders that insist on TLS fail with"
               + " \"451 5.7.3 Must issue a STARTTLS command first\"";
+      case FORBIDDEN ->
+          "was not probed: "
+              + result.failure().detail()
+              + " (the operator's connection guard, set by the cluster admin)";
       case UNREACHABLE ->
           result.failure() != null
               ? "could not be probed: " + result.failure()

@@ -16,6 +16,9 @@ final class Remediation {
       case UNREACHABLE ->
           "Check that the endpoint is up and reachable from the prober (DNS, firewall, port), then"
               + " wait for the next probe.";
+      case FORBIDDEN ->
+          "Ask the cluster admin to allow this port or address in the operator's connection guard"
+              + " (--allow-ports, --deny-ranges), or remove the endpoint from the policy.";
       case STARTTLS_MISSING -> startTls(software);
       case DEPRECATED_TLS_ACCEPTED, NO_MODERN_TLS -> versions(verdict, software, minimum);
     };

@@ -11,7 +11,9 @@ public enum Verdict {
   /** Plain text only: STARTTLS not offered, or refused. */
   STARTTLS_MISSING("StartTLSMissing"),
   /** The versions that decide the verdict could not be tested. */
-  UNREACHABLE("Unreachable");
+  UNREACHABLE("Unreachable"),
+  /** The operator's connection guard does not allow this address or port: nothing was sent. */
+  FORBIDDEN("Forbidden");
 
   private final String reason;
 

@@ -152,7 +152,9 @@ public final class MailTlsMetrics {
     for (EndpointStatus endpoint : endpoints == null ? List.<EndpointStatus>of() : endpoints) {
       String protocol = Endpoint.parse(endpoint.target()).protocol().scheme();
       Tags tags = policyTags.and("endpoint", endpoint.target(), "protocol", protocol);
-      boolean reachable = !Verdict.UNREACHABLE.reason().equals(endpoint.verdict());
+      boolean reachable =
+          !Verdict.UNREACHABLE.reason().equals(endpoint.verdict())
+              && !Verdict.FORBIDDEN.reason().equals(endpoint.verdict());
       gauges.add(
           gauge(
               COMPLIANT,

@@ -34,6 +34,7 @@ public final class PolicyStatusBuilder {
           Verdict.NO_MODERN_TLS,
           Verdict.STARTTLS_MISSING,
           Verdict.DEPRECATED_TLS_ACCEPTED,
+          Verdict.FORBIDDEN,
           Verdict.UNREACHABLE);
 
   private PolicyStatusBuilder() {}
@@ -194,7 +195,10 @@ public final class PolicyStatusBuilder {
         outcomes.stream()
             .collect(Collectors.groupingBy(o -> o.assessment().verdict(), Collectors.counting()));
     int compliant = counts.getOrDefault(Verdict.COMPLIANT, 0L).intValue();
-    int unreachable = counts.getOrDefault(Verdict.UNREACHABLE, 0L).intValue();
+    // Not probed, for whatever reason: unreachable, or refused by the connection guard.
+    int unreachable =
+        counts.getOrDefault(Verdict.UNREACHABLE, 0L).intValue()
+            + counts.getOrDefault(Verdict.FORBIDDEN, 0L).intValue();
     return new StatusSummary(
         outcomes.size(), compliant, outcomes.size() - compliant - unreachable, unreachable);
   }

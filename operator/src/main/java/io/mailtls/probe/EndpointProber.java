@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,12 +38,18 @@ public final class EndpointProber {
   public EndpointProber(ProbeSettings settings) {
     this.settings = settings;
     this.versionProber = new VersionProber(settings.ehloName());
-    this.limiter = new HostConnectionLimiter(settings.maxConnectionsPerHost());
+    this.limiter =
+        new HostConnectionLimiter(settings.maxConnectionsPerHost(), settings.maxConnections());
     this.certificates = CertificateInspector.trusting(settings.caFile());
   }
 
   public ProbeSettings settings() {
     return settings;
+  }
+
+  /** Hosts the connection limiter tracks right now: none once every probe has finished. */
+  int trackedHosts() {
+    return limiter.trackedHosts();
   }
 
   /**
@@ -89,30 +96,57 @@ public final class EndpointProber {
     try {
       address = resolve(endpoint.host(), connectionDeadline(deadline, timeout));
     } catch (UnknownHostException e) {
-      Failure failure = Failure.of(FailureKind.DNS_FAILURE, e.getMessage());
-      List<VersionResult> versions =
-          settings.versions().stream().map(v -> VersionResult.failed(v, failure, 0)).toList();
-      return new EndpointResult(
+      return notConnected(
           endpoint,
           name,
           null,
-          List.of(),
-          null,
-          null,
-          null,
-          null,
-          ServerSoftware.UNKNOWN,
-          null,
-          failure,
-          versions,
+          Failure.of(FailureKind.DNS_FAILURE, e.getMessage()),
           probedAt,
-          millisSince(start));
+          start);
+    }
+    // The guard judges the resolved address, and that same address is connected to below.
+    Optional<String> refusal = settings.guard().refusal(address, endpoint.port());
+    if (refusal.isPresent()) {
+      return notConnected(
+          endpoint,
+          name,
+          address.getHostAddress(),
+          Failure.of(FailureKind.FORBIDDEN, refusal.get()),
+          probedAt,
+          start);
     }
 
     VersionProber.Target target =
         new VersionProber.Target(endpoint, new InetSocketAddress(address, endpoint.port()), name);
     List<VersionProber.Attempt> attempts = probeVersions(target, deadline, timeout);
     return summarize(target, attempts, deadline, timeout, probedAt, millisSince(start));
+  }
+
+  /** An endpoint that was never connected to: every version failed the same way. */
+  private EndpointResult notConnected(
+      Endpoint endpoint,
+      String name,
+      String address,
+      Failure failure,
+      Instant probedAt,
+      long startNanos) {
+    List<VersionResult> versions =
+        settings.versions().stream().map(v -> VersionResult.failed(v, failure, 0)).toList();
+    return new EndpointResult(
+        endpoint,
+        name,
+        address,
+        List.of(),
+        null,
+        null,
+        null,
+        null,
+        ServerSoftware.UNKNOWN,
+        null,
+        failure,
+        versions,
+        probedAt,
+        millisSince(startNanos));
   }
 
   private List<VersionProber.Attempt> probeVersions(

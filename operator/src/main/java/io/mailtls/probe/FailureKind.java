@@ -7,6 +7,8 @@ package io.mailtls.probe;
 public enum FailureKind {
   /** The host name does not resolve. */
   DNS_FAILURE(false),
+  /** The connection guard refuses the address or port: nothing was sent. */
+  FORBIDDEN(false),
   /** Nothing listens on the port (TCP RST). */
   CONNECTION_REFUSED(false),
   /** Another network error: no route, unreachable network. */

@@ -14,16 +14,21 @@ import java.util.List;
  * @param versions the versions to test
  * @param ehloName the name the prober gives in SMTP EHLO
  * @param caFile a PEM bundle to validate chains against instead of the JVM trust store, or null
+ * @param guard where connections may go
+ * @param maxConnections how many connections the engine holds open at once, over all hosts
  */
 public record ProbeSettings(
     Duration timeout,
     int maxConnectionsPerHost,
     List<TlsVersion> versions,
     String ehloName,
-    Path caFile) {
+    Path caFile,
+    ConnectionGuard guard,
+    int maxConnections) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final String DEFAULT_EHLO_NAME = "mailtls.invalid";
+  public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
   public ProbeSettings {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -32,6 +37,10 @@ public record ProbeSettings(
     if (maxConnectionsPerHost < 1) {
       throw new IllegalArgumentException(
           "max connections per host must be at least 1, not " + maxConnectionsPerHost);
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException(
+          "max connections must be at least 1, not " + maxConnections);
     }
     if (versions.isEmpty()) {
       throw new IllegalArgumentException("at least one version must be probed");
@@ -45,22 +54,37 @@ public record ProbeSettings(
         TlsVersion.values().length,
         List.of(TlsVersion.values()),
         DEFAULT_EHLO_NAME,
-        null);
+        null,
+        ConnectionGuard.NONE,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   public ProbeSettings withTimeout(Duration value) {
-    return new ProbeSettings(value, maxConnectionsPerHost, versions, ehloName, caFile);
+    return new ProbeSettings(
+        value, maxConnectionsPerHost, versions, ehloName, caFile, guard, maxConnections);
   }
 
   public ProbeSettings withMaxConnectionsPerHost(int value) {
-    return new ProbeSettings(timeout, value, versions, ehloName, caFile);
+    return new ProbeSettings(timeout, value, versions, ehloName, caFile, guard, maxConnections);
   }
 
   public ProbeSettings withCaFile(Path value) {
-    return new ProbeSettings(timeout, maxConnectionsPerHost, versions, ehloName, value);
+    return new ProbeSettings(
+        timeout, maxConnectionsPerHost, versions, ehloName, value, guard, maxConnections);
   }
 
   public ProbeSettings withEhloName(String value) {
-    return new ProbeSettings(timeout, maxConnectionsPerHost, versions, value, caFile);
+    return new ProbeSettings(
+        timeout, maxConnectionsPerHost, versions, value, caFile, guard, maxConnections);
+  }
+
+  public ProbeSettings withGuard(ConnectionGuard value) {
+    return new ProbeSettings(
+        timeout, maxConnectionsPerHost, versions, ehloName, caFile, value, maxConnections);
+  }
+
+  public ProbeSettings withMaxConnections(int value) {
+    return new ProbeSettings(
+        timeout, maxConnectionsPerHost, versions, ehloName, caFile, guard, value);
   }
 }

@@ -31,6 +31,28 @@ class OperatorCommandTest {
     assertThat(config.concurrentPolicies()).isEqualTo(10);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.probeSettings().maxConnectionsPerHost()).isEqualTo(5);
+    assertThat(config.probeSettings().maxConnections()).isEqualTo(100);
+    assertThat(config.probeSettings().guard().allowedPorts())
+        .containsExactlyInAnyOrder(25, 465, 587, 110, 143, 993, 995);
+    assertThat(config.probeSettings().guard().deniedRanges())
+        .extracting(Object::toString)
+        .containsExactly("169.254.0.0/16", "fe80::/10");
+  }
+
+  @Test
+  void theGuardIsTheAdminsToChange() throws Exception {
+    MailTlsOperator.Config config =
+        parse(
+            "--allow-ports", "25,2525",
+            "--deny-ranges", "169.254.0.0/16,10.0.0.0/8,127.0.0.0/8",
+            "--max-connections", "20",
+            "--identity", "pod-a");
+    assertThat(config.probeSettings().guard().allowedPorts()).containsExactlyInAnyOrder(25, 2525);
+    assertThat(config.probeSettings().guard().deniedRanges()).hasSize(3);
+    assertThat(config.probeSettings().maxConnections()).isEqualTo(20);
+    assertThatThrownBy(() -> parse("--deny-ranges", "10.0.0.0", "--identity", "pod-a"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--deny-ranges: '10.0.0.0' is not an address range such as 10.0.0.0/8");
   }
 
   @Test

@@ -129,6 +129,8 @@ class HelmChartTest {
     assertThat(env(operator, "MAILTLS_NAMESPACES")).isEmpty();
     assertThat(env(operator, "MAILTLS_LEADER_ELECTION")).isEqualTo("true");
     assertThat(env(operator, "MAILTLS_LOG_FORMAT")).isEqualTo("json");
+    assertThat(env(operator, "MAILTLS_ALLOW_PORTS")).isEqualTo("25,465,587,110,143,993,995");
+    assertThat(env(operator, "MAILTLS_DENY_RANGES")).isEqualTo("169.254.0.0/16,fe80::/10");
   }
 
   @Test

@@ -167,6 +167,32 @@ class PolicyStatusBuilderTest {
   }
 
   @Test
+  void anEndpointTheGuardRefusesIsForbiddenAndCountsAsNotProbed() {
+    EndpointOutcome forbidden =
+        outcome(
+            TestingResults.failed(
+                "smtp://169.254.169.254:25",
+                new Failure(
+                    FailureKind.FORBIDDEN, "169.254.169.254 is in the denied range 169.254.0.0/16"),
+                ServerSoftware.UNKNOWN));
+    MailEndpointPolicyStatus status =
+        PolicyStatusBuilder.probed(
+            null, 1, List.of(forbidden, refused("smtp://b.example:25")), T0, Duration.ZERO);
+
+    EndpointStatus endpoint = status.endpoints().getFirst();
+    assertThat(endpoint.verdict()).isEqualTo("Forbidden");
+    assertThat(endpoint.reason()).isEqualTo("Forbidden");
+    assertThat(endpoint.message())
+        .isEqualTo(
+            "was not probed: 169.254.169.254 is in the denied range 169.254.0.0/16 (the"
+                + " operator's connection guard, set by the cluster admin)");
+    assertThat(status.summary()).isEqualTo(new StatusSummary(2, 0, 0, 2));
+    assertThat(status.condition("Compliant").getReason()).isEqualTo("Forbidden");
+    assertThat(status.condition("Compliant").getMessage())
+        .isEqualTo("Forbidden: smtp://169.254.169.254:25; Unreachable: smtp://b.example:25");
+  }
+
+  @Test
   void longMessagesAreCut() {
     List<EndpointOutcome> many =
         java.util.stream.IntStream.range(0, 64)

@@ -442,6 +442,70 @@ class EndpointProberTest {
   }
 
   @Test
+  void theGuardRefusesAPortWithoutSendingAPacket() throws Exception {
+    EndpointProber guarded =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withGuard(new ConnectionGuard(ConnectionGuard.MAIL_PORTS, List.of())));
+    try (var server = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)))) {
+      EndpointResult result = guarded.probe(server.endpoint(MailProtocol.SMTPS), null);
+
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.FORBIDDEN);
+      assertThat(result.failure().detail())
+          .isEqualTo(
+              "port "
+                  + server.endpoint(MailProtocol.SMTPS).port()
+                  + " is not among the allowed ports [25, 110, 143, 465, 587, 993, 995]");
+      assertThat(result.address()).isEqualTo("127.0.0.1");
+      assertThat(server.connections()).isZero();
+    }
+  }
+
+  @Test
+  void theGuardRefusesADeniedRangeAfterResolvingTheName() throws Exception {
+    EndpointProber guarded =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withGuard(
+                    new ConnectionGuard(
+                        Set.of(), List.of(ConnectionGuard.Cidr.parse("127.0.0.0/8")))));
+    try (var server = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)))) {
+      // "localhost" is a name: the guard judges what it resolves to, and nothing is connected.
+      Endpoint byName =
+          new Endpoint(MailProtocol.SMTPS, "localhost", server.endpoint(MailProtocol.SMTPS).port());
+      EndpointResult result = guarded.probe(byName, null);
+
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.FORBIDDEN);
+      assertThat(result.failure().detail()).endsWith("is in the denied range 127.0.0.0/8");
+      assertThat(server.connections()).isZero();
+    }
+  }
+
+  @Test
+  void theTotalLimitBoundsConnectionsAcrossEndpointsAndHostEntriesDoNotPileUp() throws Exception {
+    EndpointProber polite =
+        new EndpointProber(
+            ProbeSettings.defaults().withTimeout(Duration.ofSeconds(2)).withMaxConnections(2));
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              Thread.sleep(100);
+              peer.answerClientHello(Set.of(TLS_1_2, TLS_1_3));
+            })) {
+      List<EndpointResult> results =
+          polite.probeAll(
+              java.util.Collections.nCopies(
+                  3, new EndpointProber.Target(server.endpoint(MailProtocol.SMTPS), null)),
+              Duration.ofSeconds(2));
+
+      assertThat(results)
+          .allSatisfy(r -> assertThat(r.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3));
+      assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(2 + 1); // +1: close lag
+      assertThat(polite.trackedHosts()).isZero();
+    }
+  }
+
+  @Test
   void endpointsSharingAHostQueueForSlotsWithoutLosingVersions() throws Exception {
     // 6 endpoints x 5 versions through 2 slots at 200 ms per connection: 3 s of queueing, three
     // times the timeout. Waiting for a slot must not count against a handshake.
