@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The chart through helm-java (Helm itself, as a native library in the Maven artifact): lint,
  * template with the default values and with every feature on, and every manifest read back as a
- * Kubernetes object with Fabric8's model.
+ * Kubernetes object with Fabric8's model. The RBAC must grant exactly {@link OperatorApiCalls}, the
+ * calls MailTlsOperatorTest records the operator making.
  */
 class HelmChartTest {
   private static final Path PROJECT =
@@ -38,11 +39,6 @@ class HelmChartTest {
   private static final Path CHART = PROJECT.resolve("helm/mail-tls-operator");
   private static final Path ALL_FEATURES = CHART.resolve("ci/all-features-values.yaml");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
-  /** What MailTlsOperatorTest records the operator calling, and so what RBAC must grant. */
-  private static final Set<String> POLICY_CALLS = OperatorApiCalls.ON_POLICIES;
-
-  private static final Set<String> LEASE_CALLS = OperatorApiCalls.ON_LEASES;
 
   private static List<HasMetadata> render(Path values) {
     var template = new Helm(CHART).template().withName("mailtls").withNamespace("mailtls-system");
@@ -102,10 +98,11 @@ class HelmChartTest {
     var clusterRole =
         ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole")
             .getFirst();
-    assertThat(calls(clusterRole.getRules())).isEqualTo(new TreeSet<>(POLICY_CALLS));
+    assertThat(calls(clusterRole.getRules()))
+        .isEqualTo(new TreeSet<>(OperatorApiCalls.ON_POLICIES));
     Role lease = ofKind(objects, Role.class, "Role").getFirst();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("mailtls-system");
-    assertThat(calls(lease.getRules())).isEqualTo(new TreeSet<>(LEASE_CALLS));
+    assertThat(calls(lease.getRules())).isEqualTo(new TreeSet<>(OperatorApiCalls.ON_LEASES));
 
     Deployment deployment = ofKind(objects, Deployment.class, "Deployment").getFirst();
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -153,7 +150,10 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("mail", "relay", "mailtls-system");
     roles.stream()
         .filter(r -> !r.getMetadata().getNamespace().equals("mailtls-system"))
-        .forEach(r -> assertThat(calls(r.getRules())).isEqualTo(new TreeSet<>(POLICY_CALLS)));
+        .forEach(
+            r ->
+                assertThat(calls(r.getRules()))
+                    .isEqualTo(new TreeSet<>(OperatorApiCalls.ON_POLICIES)));
 
     Container operator =
         ofKind(objects, Deployment.class, "Deployment")
