@@ -441,6 +441,50 @@ class EndpointProberTest {
     }
   }
 
+  /** A TLS 1.2-only server whose answer to every ClientHello is {@code answer}, sent slowly. */
+  private static TestingMailServer tls12Answering(byte[] answer, int bytesPerWrite)
+      throws Exception {
+    return TestingMailServer.start(
+        peer -> {
+          TestingTls.readClientHello(peer.in);
+          for (int i = 0; i < answer.length; i += bytesPerWrite) {
+            peer.out.write(answer, i, Math.min(bytesPerWrite, answer.length - i));
+            peer.out.flush();
+          }
+        });
+  }
+
+  @Test
+  void recordsFragmentedByteByByteAreReassembled() throws Exception {
+    byte[] answer =
+        TestingTls.fragmented(
+            1, TestingTls.serverHello(TLS_1_2.code(), 0x002F), TestingTls.serverHelloDone());
+    try (var server = tls12Answering(answer, 1)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(result.resultFor(TLS_1_3).failure().kind()).isEqualTo(FailureKind.OTHER_VERSION);
+    }
+  }
+
+  @Test
+  void aHugeCertificateChainIsReadOnlyUpToTheLimit() throws Exception {
+    byte[] junk = new byte[16_000];
+    byte[][] chain = new byte[40][];
+    java.util.Arrays.fill(chain, junk);
+    // About 640 KB of "certificates": far beyond what the reader keeps.
+    byte[] answer =
+        TestingTls.concat(
+            TestingTls.handshakeRecord(TestingTls.serverHello(TLS_1_2.code(), 0x002F)),
+            TestingTls.fragmented(16_000, TestingTls.certificate(chain)));
+    try (var server = tls12Answering(answer, 65_536)) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(result.certificate()).isNull(); // nothing usable within the limit
+    }
+  }
+
   @Test
   void theGuardRefusesAPortWithoutSendingAPacket() throws Exception {
     EndpointProber guarded =
