@@ -35,6 +35,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin ServiceOptions service;
+
   @Option(
       names = "--namespaces",
       defaultValue = "${env:MAILTLS_NAMESPACES:-}",
@@ -75,24 +77,6 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
       description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
   int healthPort;
-
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
-      description = "Port of /metrics (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
-
-  @Option(
-      names = "--max-concurrent-policies",
-      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
-      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
-  int concurrentPolicies;
-
-  @Option(
-      names = "--max-connections-per-host",
-      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
-      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
-  int maxConnectionsPerHost;
 
   @Option(
       names = "--ehlo-name",
@@ -142,15 +126,9 @@ public final class OperatorCommand implements Callable<Integer> {
           "How long a stop waits for probe rounds in flight before abandoning them (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
-  @Option(
-      names = "--log-format",
-      defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  LogFormat logFormat;
-
   @Override
   public Integer call() throws Exception {
-    logFormat.apply();
+    service.logFormat.apply();
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       MailTlsOperator.Config config = config(client);
       CountDownLatch stopped = new CountDownLatch(1);
@@ -161,7 +139,7 @@ public final class OperatorCommand implements Callable<Integer> {
                   .check("/healthz", operator::isLive)
                   .check("/readyz", operator::isReady);
           AdminServer metricsServer =
-              AdminServer.start(metricsPort).metrics("/metrics", metrics::scrape)) {
+              AdminServer.start(service.metricsPort).metrics("/metrics", metrics::scrape)) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
         log.atInfo()
@@ -216,12 +194,12 @@ public final class OperatorCommand implements Callable<Integer> {
     String name = !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
     ProbeSettings probe =
         ProbeSettings.defaults()
-            .withMaxConnectionsPerHost(maxConnectionsPerHost)
+            .withMaxConnectionsPerHost(service.maxConnectionsPerHost)
             .withEhloName(ehloName)
             .withCaFile(caFile.isBlank() ? null : Path.of(caFile))
             .withMaxConnections(maxConnections)
             .withGuard(guard());
     return new MailTlsOperator.Config(
-        watched, leaseName, lease, name, concurrentPolicies, shutdownTimeout, probe);
+        watched, leaseName, lease, name, service.concurrentPolicies, shutdownTimeout, probe);
   }
 }

@@ -34,6 +34,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin ServiceOptions service;
+
   @Option(
       names = "--policies",
       required = true,
@@ -41,39 +43,15 @@ public final class RunCommand implements Callable<Integer> {
   Path policies;
 
   @Option(
-      names = "--metrics-port",
-      defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
-      description = "Port of /metrics and /healthz (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
-
-  @Option(
-      names = "--max-concurrent-policies",
-      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
-      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
-  int concurrentPolicies;
-
-  @Option(
-      names = "--max-connections-per-host",
-      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
-      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
-  int maxConnectionsPerHost;
-
-  @Option(
       names = "--ca-file",
       description = "PEM bundle to validate certificates against instead of the JVM trust store.")
   Path caFile;
-
-  @Option(
-      names = "--log-format",
-      defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  LogFormat logFormat;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
-    logFormat.apply();
+    service.logFormat.apply();
     if (!Files.isDirectory(policies)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--policies " + policies + " is not a directory");
@@ -86,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     ProbeSettings settings =
         ProbeSettings.defaults()
-            .withMaxConnectionsPerHost(maxConnectionsPerHost)
+            .withMaxConnectionsPerHost(service.maxConnectionsPerHost)
             .withCaFile(caFile);
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (StandaloneRunner runner =
@@ -94,9 +72,9 @@ public final class RunCommand implements Callable<Integer> {
                 new PolicyChecker(new EndpointProber(settings)),
                 metrics,
                 Clock.systemUTC(),
-                concurrentPolicies);
+                service.concurrentPolicies);
         AdminServer admin =
-            AdminServer.start(metricsPort)
+            AdminServer.start(service.metricsPort)
                 .metrics("/metrics", metrics::scrape)
                 .check("/healthz", runner::isRunning)) {
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));

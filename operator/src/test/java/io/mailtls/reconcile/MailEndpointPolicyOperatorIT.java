@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.mailtls.api.EndpointSpec;
@@ -28,9 +27,6 @@ import io.mailtls.api.StatusSummary;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.Testbed;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -51,9 +47,6 @@ import org.slf4j.LoggerFactory;
 @EnableKubernetesMockClient(crud = true)
 class MailEndpointPolicyOperatorIT {
   private static final String NS = "mail";
-  private static final Path CRD =
-      Path.of(System.getProperty("mailtls.project.root", ".."))
-          .resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
 
   static KubernetesClient client;
   private static MailTlsOperator operator;
@@ -62,14 +55,7 @@ class MailEndpointPolicyOperatorIT {
 
   @BeforeAll
   static void startOperator() throws Exception {
-    try (InputStream in = Files.newInputStream(CRD)) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(in)
-          .createOr(NonDeletingOperation::update);
-    }
+    TestingCrd.install(client);
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
     operator =

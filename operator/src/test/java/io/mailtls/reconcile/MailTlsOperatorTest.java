@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -19,15 +18,12 @@ import io.mailtls.api.StatusSummary;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,17 +46,7 @@ class MailTlsOperatorTest {
 
   @BeforeEach
   void createCrd() throws Exception {
-    Path crd =
-        Path.of(System.getProperty("mailtls.project.root", ".."))
-            .resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
-    try (InputStream in = Files.newInputStream(crd)) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(in)
-          .createOr(NonDeletingOperation::update);
-    }
+    TestingCrd.install(client);
   }
 
   private static MailTlsOperator.Config config(String leaseNamespace, Duration shutdownTimeout) {

@@ -1,0 +1,30 @@
+package io.mailtls.cli;
+
+import picocli.CommandLine.Option;
+
+/** The options `mailtls operator` and `mailtls run` share: both are long-running probers. */
+final class ServiceOptions {
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
+      description = "Port of /metrics (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--max-concurrent-policies",
+      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
+      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
+  int concurrentPolicies;
+
+  @Option(
+      names = "--max-connections-per-host",
+      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
+      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerHost;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  LogFormat logFormat;
+}
