@@ -111,15 +111,11 @@ public final class ComplianceEvaluator {
   }
 
   private static List<TlsVersion> untested(EndpointResult result) {
-    return result.versions().stream()
-        .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
-        .map(VersionResult::version)
-        .toList();
+    return result.untested().stream().map(VersionResult::version).toList();
   }
 
   private static String firstUntestedFailure(EndpointResult result) {
-    return result.versions().stream()
-        .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+    return result.untested().stream()
         .map(v -> v.failure().toString())
         .findFirst()
         .orElse("unknown");

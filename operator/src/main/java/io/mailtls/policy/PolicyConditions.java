@@ -3,7 +3,6 @@ package io.mailtls.policy;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +24,7 @@ final class PolicyConditions {
         .withReason(reason)
         .withMessage(truncate(message))
         .withObservedGeneration(generation)
-        .withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .withLastTransitionTime(PolicyStatusBuilder.timestamp(now))
         .build();
   }
 

@@ -11,7 +11,6 @@ import io.mailtls.compliance.Verdict;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.TlsVersion;
-import io.mailtls.probe.VersionResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -167,11 +166,7 @@ public final class PolicyStatusBuilder {
     if (result.failure() != null) {
       return null;
     }
-    List<String> untested =
-        result.versions().stream()
-            .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
-            .map(v -> v.version().label())
-            .toList();
+    List<String> untested = result.untested().stream().map(v -> v.version().label()).toList();
     return untested.isEmpty() ? null : untested;
   }
 
@@ -181,8 +176,7 @@ public final class PolicyStatusBuilder {
       return result.failure().kind().reason();
     }
     if (verdict == Verdict.UNREACHABLE) {
-      return result.versions().stream()
-          .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+      return result.untested().stream()
           .map(v -> v.failure().kind().reason())
           .findFirst()
           .orElse(verdict.reason());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
 
 /**
  * An endpoint whose verdict changed between two statuses: worth an Event or a log line, where an
@@ -28,6 +29,17 @@ public record VerdictChange(String previousVerdict, EndpointStatus now) {
     String name = now.target() + (now.serverName() == null ? "" : " (" + now.serverName() + ")");
     String before = previousVerdict == null ? "" : " (was " + previousVerdict + ")";
     return PolicyConditions.truncate(name + " is " + now.verdict() + before + ": " + now.message());
+  }
+
+  /** The log line of a verdict change, with its facts as key-value pairs. */
+  public void log(Logger log, String namespace, String policy) {
+    log.atInfo()
+        .addKeyValue("namespace", namespace)
+        .addKeyValue("policy", policy)
+        .addKeyValue("endpoint", now.target())
+        .addKeyValue("verdict", now.verdict())
+        .addKeyValue("previousVerdict", previousVerdict)
+        .log("verdict changed: {}", message());
   }
 
   public static List<VerdictChange> between(

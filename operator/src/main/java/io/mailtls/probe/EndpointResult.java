@@ -41,6 +41,13 @@ public record EndpointResult(
     return acceptedVersions.contains(version);
   }
 
+  /** The versions that could not be tested (a timeout, a lost connection), oldest first. */
+  public List<VersionResult> untested() {
+    return versions.stream()
+        .filter(v -> v.status() == VersionResult.VersionStatus.NOT_TESTED)
+        .toList();
+  }
+
   public VersionResult resultFor(TlsVersion version) {
     return versions.stream().filter(v -> v.version() == version).findFirst().orElse(null);
   }

@@ -32,13 +32,7 @@ final class PolicyEvents {
 
   void publish(MailEndpointPolicy policy, List<VerdictChange> changes) {
     for (VerdictChange change : changes) {
-      log.atInfo()
-          .addKeyValue("namespace", policy.getMetadata().getNamespace())
-          .addKeyValue("policy", policy.getMetadata().getName())
-          .addKeyValue("endpoint", change.now().target())
-          .addKeyValue("verdict", change.now().verdict())
-          .addKeyValue("previousVerdict", change.previousVerdict())
-          .log("verdict changed: {}", change.message());
+      change.log(log, policy.getMetadata().getNamespace(), policy.getMetadata().getName());
       try {
         client
             .v1()

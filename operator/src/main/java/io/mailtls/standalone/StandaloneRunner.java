@@ -84,14 +84,7 @@ public final class StandaloneRunner implements AutoCloseable {
       statuses.put(key, next);
       metrics.recordRound(outcomes);
       metrics.show(namespace, name, request.interval(), next);
-      for (VerdictChange change : VerdictChange.between(previous, next)) {
-        log.atInfo()
-            .addKeyValue("namespace", namespace)
-            .addKeyValue("policy", name)
-            .addKeyValue("endpoint", change.now().target())
-            .addKeyValue("verdict", change.now().verdict())
-            .log("verdict changed: {}", change.message());
-      }
+      VerdictChange.between(previous, next).forEach(c -> c.log(log, namespace, name));
       log.atInfo()
           .addKeyValue("namespace", namespace)
           .addKeyValue("policy", name)
