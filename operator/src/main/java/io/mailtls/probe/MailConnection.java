@@ -51,11 +51,19 @@ final class MailConnection implements Closeable {
   private String greeting;
   private int plainTextBytes;
 
-  private MailConnection(Socket socket, Instant deadline) throws IOException {
+  private MailConnection(Socket socket, Instant deadline, InputStream in, OutputStream out) {
     this.socket = socket;
     this.deadline = deadline;
-    this.in = new DeadlineInputStream(new BufferedInputStream(socket.getInputStream(), 8192));
-    this.out = socket.getOutputStream();
+    this.in = in;
+    this.out = out;
+  }
+
+  /**
+   * A dialogue over given streams, with no socket and no deadline: for tests that feed the dialects
+   * and the reply reader arbitrary server bytes (the fuzz tests).
+   */
+  static MailConnection over(InputStream in, OutputStream out) {
+    return new MailConnection(null, null, in, out);
   }
 
   static MailConnection open(InetSocketAddress address, Instant deadline) throws ProbeException {
@@ -67,7 +75,12 @@ final class MailConnection implements Closeable {
       }
       socket.setTcpNoDelay(true);
       socket.connect(address, timeout);
-      return new MailConnection(socket, deadline);
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+      return new MailConnection(
+          socket,
+          deadline,
+          new DeadlineInputStream(in, socket, deadline),
+          socket.getOutputStream());
     } catch (SocketTimeoutException e) {
       closeQuietly(socket);
       throw new ProbeException(FailureKind.CONNECT_TIMEOUT, "no TCP connection to " + address);
@@ -162,7 +175,9 @@ final class MailConnection implements Closeable {
 
   @Override
   public void close() {
-    closeQuietly(socket);
+    if (socket != null) {
+      closeQuietly(socket);
+    }
   }
 
   private static int remainingMillis(Instant deadline) {
@@ -179,9 +194,14 @@ final class MailConnection implements Closeable {
   }
 
   /** Sets the socket timeout to the time left before each read that may block. */
-  private final class DeadlineInputStream extends FilterInputStream {
-    DeadlineInputStream(InputStream in) {
+  private static final class DeadlineInputStream extends FilterInputStream {
+    private final Socket socket;
+    private final Instant deadline;
+
+    DeadlineInputStream(InputStream in, Socket socket, Instant deadline) {
       super(in);
+      this.socket = socket;
+      this.deadline = deadline;
     }
 
     private void arm() throws IOException {
