@@ -6,6 +6,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.metrics.MailTlsMetrics;
@@ -21,20 +23,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads a policy, probes its endpoints when due, writes what was found into its status, and asks to
  * be called again after the interval. Probe failures are results in the status; only API errors are
- * thrown (and retried by JOSDK).
+ * thrown, and JOSDK retries them with backoff for as long as they last. A round whose status could
+ * not be written is kept and written on the retry, so API trouble never costs the mail servers
+ * another round of probes.
  */
 // All events, deletes included: a deleted policy's series must leave /metrics at once, and a
 // finalizer would make deleting a policy wait for the operator.
 @ControllerConfiguration(
     name = MailEndpointPolicyReconciler.NAME,
     triggerReconcilerOnAllEvents = true)
+// Never give up: a policy whose retries ran out would not be probed again until its next edit.
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 2_000,
+    intervalMultiplier = 2,
+    maxInterval = 300_000)
 public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPolicy> {
   public static final String NAME = "mailendpointpolicy";
   private static final Logger log = LoggerFactory.getLogger(MailEndpointPolicyReconciler.class);
@@ -43,6 +55,9 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
   private final PolicyEvents events;
   private final MailTlsMetrics metrics;
   private final Clock clock;
+
+  /** Rounds probed but not yet written, by policy; an entry lives only until the write succeeds. */
+  private final Map<ResourceID, MailEndpointPolicyStatus> unwritten = new ConcurrentHashMap<>();
 
   MailEndpointPolicyReconciler(
       PolicyChecker checker, PolicyEvents events, MailTlsMetrics metrics, Clock clock) {
@@ -57,7 +72,9 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
       MailEndpointPolicy policy, Context<MailEndpointPolicy> context) {
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
+    ResourceID id = ResourceID.fromResource(policy);
     if (context.isPrimaryResourceDeleted()) {
+      unwritten.remove(id);
       metrics.remove(namespace, name);
       return UpdateControl.noUpdate();
     }
@@ -81,27 +98,36 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
       metrics.show(namespace, name, request.interval(), suspended);
       return UpdateControl.noUpdate();
     }
-    Duration wait =
-        ProbeSchedule.untilDue(previous, generation, request.interval(), clock.instant());
-    if (wait.isPositive()) {
-      // Also right after a restart: the series come back from the status before any new probe.
-      metrics.show(namespace, name, request.interval(), previous);
-      return UpdateControl.<MailEndpointPolicy>noUpdate().rescheduleAfter(wait);
+    MailEndpointPolicyStatus next = unwritten.remove(id);
+    if (next == null || !Objects.equals(next.observedGeneration(), generation)) {
+      Duration wait =
+          ProbeSchedule.untilDue(previous, generation, request.interval(), clock.instant());
+      if (wait.isPositive()) {
+        // Also right after a restart: the series come back from the status before any new probe.
+        metrics.show(namespace, name, request.interval(), previous);
+        return UpdateControl.<MailEndpointPolicy>noUpdate().rescheduleAfter(wait);
+      }
+      next = probe(request, previous, generation);
     }
-
-    Instant started = clock.instant();
-    List<EndpointOutcome> outcomes = checker.check(request);
-    MailEndpointPolicyStatus next =
-        PolicyStatusBuilder.probed(
-            previous, generation, outcomes, started, Duration.between(started, clock.instant()));
-    if (!writeStatus(policy, context, next)) {
+    unwritten.put(id, next);
+    boolean written = writeStatus(policy, context, next); // an API error leaves the round kept
+    unwritten.remove(id);
+    if (!written) {
       return UpdateControl.noUpdate(); // deleted while probing: nothing more to do
     }
-    metrics.recordRound(outcomes);
     metrics.show(namespace, name, request.interval(), next);
     events.publish(policy, VerdictChange.between(previous, next));
     return UpdateControl.<MailEndpointPolicy>noUpdate()
         .rescheduleAfter(ProbeSchedule.afterRound(request.interval()));
+  }
+
+  private MailEndpointPolicyStatus probe(
+      PolicyRequest request, MailEndpointPolicyStatus previous, long generation) {
+    Instant started = clock.instant();
+    List<EndpointOutcome> outcomes = checker.check(request);
+    metrics.recordRound(outcomes);
+    return PolicyStatusBuilder.probed(
+        previous, generation, outcomes, started, Duration.between(started, clock.instant()));
   }
 
   /**
