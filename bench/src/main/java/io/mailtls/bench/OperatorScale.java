@@ -13,8 +13,10 @@ import io.mailtls.api.StatusSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +29,15 @@ import java.util.stream.Collectors;
  * each. Reports the time until every policy has a status from its first round, and the operator's
  * RSS.
  *
- * <p>Arguments: {@code --policies=1000 --jar=operator/target/mailtls.jar --out=DIR
- * --jvm=-Xmx128m,-XX:+UseSerialGC --operator-args=--max-connections-per-host,20} (lists
- * comma-separated).
+ * <p>With {@code --host-per-policy}, each policy has a loopback host of its own (127.0.10.1,
+ * 127.0.10.2, …) whose five standard mail ports (25, 587, 143, 993, 110) are proxies to the five
+ * testbed servers: N policies make 5N distinct endpoints on N hosts, as a fleet of mail servers
+ * would, and the operator runs with its default flags (port guard and limits included). Without it,
+ * all policies share the five testbed endpoints on 127.0.0.1.
+ *
+ * <p>Arguments: {@code --policies=1000 --host-per-policy --delay-ms=0
+ * --jar=operator/target/mailtls.jar --out=DIR --jvm=-Xmx128m,-XX:+UseSerialGC
+ * --operator-args=--max-connections-per-host,20} (lists comma-separated).
  */
 public final class OperatorScale {
   /** 3 compliant, 2 deprecated-TLS endpoints of the testbed; no sequential s_server among them. */
@@ -40,6 +48,11 @@ public final class OperatorScale {
           "imap://127.0.0.1:24143",
           "imaps://127.0.0.1:24993",
           "pop3://127.0.0.1:24110");
+
+  /** The standard ports of a policy's own host, proxied to ENDPOINTS in the same order. */
+  static final List<String> SCHEMES = List.of("smtp", "submission", "imap", "imaps", "pop3");
+
+  static final List<Integer> STANDARD_PORTS = List.of(25, 587, 143, 993, 110);
 
   static final StatusSummary EXPECTED = new StatusSummary(5, 3, 2, 0);
 
@@ -57,7 +70,10 @@ public final class OperatorScale {
             ? List.of(options.get("operator-args").split(","))
             : List.of();
     Path crd = Path.of(options.getOrDefault("crd", "crds/mailendpointpolicies.mailtls.io-v1.yml"));
+    boolean hostPerPolicy = Boolean.parseBoolean(options.getOrDefault("host-per-policy", "false"));
+    Duration delay = Duration.ofMillis(Long.parseLong(options.getOrDefault("delay-ms", "0")));
     Files.createDirectories(out);
+    List<DelayProxy> proxies = hostPerPolicy ? startHosts(policies, delay) : List.of();
 
     KubernetesMockServer server =
         new KubernetesMockServer(
@@ -76,9 +92,7 @@ public final class OperatorScale {
             .load(in)
             .createOr(NonDeletingOperation::update);
       }
-      double createSeconds = createPolicies(client, policies);
-      Path kubeconfig = out.resolve("scale-kubeconfig.yaml");
-      Files.writeString(kubeconfig, kubeconfig(server.getHostName(), server.getPort()));
+      double createSeconds = createPolicies(client, policies, hostPerPolicy);
 
       List<String> command =
           new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
@@ -86,33 +100,75 @@ public final class OperatorScale {
       command.addAll(
           List.of(
               "-jar", jar.toString(), "operator", "--no-leader-election", "--health-port", "0"));
-      // The testbed listens on non-mail ports, which the operator's default guard refuses.
-      command.addAll(
-          List.of(
-              "--allow-ports",
-              ENDPOINTS.stream()
-                  .map(e -> e.substring(e.lastIndexOf(':') + 1))
-                  .collect(Collectors.joining(","))));
+      if (!hostPerPolicy) {
+        // The testbed listens on non-mail ports, which the operator's default guard refuses.
+        command.addAll(
+            List.of(
+                "--allow-ports",
+                ENDPOINTS.stream()
+                    .map(e -> e.substring(e.lastIndexOf(':') + 1))
+                    .collect(Collectors.joining(","))));
+      }
+      command.addAll(operatorArgs);
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(out.resolve("scale-operator.log").toFile());
-      builder.environment().put("KUBECONFIG", kubeconfig.toString());
+      // Fabric8's client takes the API server from the environment; no kubeconfig, no token.
+      builder.environment().put("KUBERNETES_MASTER", server.url("/"));
+      builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+      builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
       long started = System.nanoTime();
       Process operator = builder.start();
       try {
-        run(client, operator, started, policies, jvm, operatorArgs, out, createSeconds);
+        String layout =
+            hostPerPolicy
+                ? policies + " hosts x 5 standard ports, one-way delay " + delay.toMillis() + " ms"
+                : "5 testbed endpoints shared";
+        run(client, operator, started, policies, jvm, operatorArgs, layout, out, createSeconds);
       } finally {
         operator.destroy();
         operator.waitFor();
       }
     } finally {
       server.destroy();
+      proxies.forEach(DelayProxy::close);
     }
   }
 
+  /** Policy i's own loopback host: 127.0.10.1 upwards, 250 hosts per /24. */
+  static String host(int policy) {
+    return "127.0." + (10 + policy / 250) + "." + (1 + policy % 250);
+  }
+
+  /** Five proxies per host, from its standard mail ports to the five testbed servers. */
+  private static List<DelayProxy> startHosts(int policies, Duration delay) throws IOException {
+    List<DelayProxy> proxies = new ArrayList<>();
+    InetAddress testbed = InetAddress.getLoopbackAddress();
+    for (int i = 0; i < policies; i++) {
+      InetAddress host = InetAddress.getByName(host(i));
+      for (int e = 0; e < ENDPOINTS.size(); e++) {
+        String endpoint = ENDPOINTS.get(e);
+        int testbedPort = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        proxies.add(
+            DelayProxy.start(
+                new InetSocketAddress(host, STANDARD_PORTS.get(e)),
+                new InetSocketAddress(testbed, testbedPort),
+                delay));
+      }
+    }
+    return proxies;
+  }
+
+  private static List<String> endpointsOf(int policy, boolean hostPerPolicy) {
+    return hostPerPolicy
+        ? SCHEMES.stream().map(scheme -> scheme + "://" + host(policy)).toList()
+        : ENDPOINTS;
+  }
+
   /** Creates the policies before the operator starts, so its first round covers them all. */
-  private static double createPolicies(KubernetesClient client, int policies) {
+  private static double createPolicies(
+      KubernetesClient client, int policies, boolean hostPerPolicy) {
     long t0 = System.nanoTime();
     for (int i = 0; i < policies; i++) {
       MailEndpointPolicy policy = new MailEndpointPolicy();
@@ -120,7 +176,12 @@ public final class OperatorScale {
       policy.getMetadata().setNamespace("ns-" + (i % 10));
       policy.setSpec(
           new MailEndpointPolicySpec(
-              ENDPOINTS.stream().map(EndpointSpec::new).toList(), null, null, null, null, null));
+              endpointsOf(i, hostPerPolicy).stream().map(EndpointSpec::new).toList(),
+              null,
+              null,
+              null,
+              null,
+              null));
       client.resource(policy).create();
     }
     return (System.nanoTime() - t0) / 1e9;
@@ -133,6 +194,7 @@ public final class OperatorScale {
       int policies,
       List<String> jvm,
       List<String> operatorArgs,
+      String layout,
       Path out,
       double createSeconds)
       throws Exception {
@@ -168,12 +230,13 @@ public final class OperatorScale {
 
     String result =
         String.format(
-            "| %d policies x %d endpoints | JVM %s | %s | (created beforehand in %.1f s) | operator start"
+            "| %d policies x %d endpoints (%s) | JVM %s | %s | (created beforehand in %.1f s) | operator start"
                 + " to every status written %.1f s (%.0f endpoints/s), operator CPU %.1f s | wrong"
                 + " summaries %d | RSS"
                 + " max sampled %d MiB, peak (VmHWM) %d MiB, idle 10 s later %d MiB |%n",
             policies,
             ENDPOINTS.size(),
+            layout,
             String.join(" ", jvm),
             operatorArgs.isEmpty() ? "default flags" : String.join(" ", operatorArgs),
             createSeconds,
@@ -206,28 +269,5 @@ public final class OperatorScale {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-  }
-
-  private static String kubeconfig(String host, int port) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: http://%s:%d
-        users:
-        - name: bench
-          user:
-            token: bench
-        contexts:
-        - name: mock
-          context:
-            cluster: mock
-            user: bench
-            namespace: default
-        current-context: mock
-        """
-        .formatted(host, port);
   }
 }

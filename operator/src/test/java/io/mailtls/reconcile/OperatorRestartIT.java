@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,9 +50,8 @@ class OperatorRestartIT {
   void aNewProcessTakesOverStatusAndMetricsWithNoFalseCompliant() throws Exception {
     TestingCrd.install(client);
     createPolicy();
-    Path kubeconfig = writeKubeconfig();
 
-    Process first = startOperator(kubeconfig, freePort(), "first");
+    Process first = startOperator(freePort(), "first");
     MailEndpointPolicyStatus probed;
     try {
       probed =
@@ -68,7 +66,7 @@ class OperatorRestartIT {
     int metricsPort = freePort();
     List<String> samples = new CopyOnWriteArrayList<>();
     Thread sampler = Thread.ofVirtual().start(() -> sample(metricsPort, samples));
-    Process second = startOperator(kubeconfig, metricsPort, "second");
+    Process second = startOperator(metricsPort, "second");
     try {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -158,8 +156,7 @@ class OperatorRestartIT {
     }
   }
 
-  private static Process startOperator(Path kubeconfig, int metricsPort, String name)
-      throws Exception {
+  private static Process startOperator(int metricsPort, String name) throws Exception {
     Path log = ROOT.resolve("operator/target/restart-it-" + name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -181,34 +178,11 @@ class OperatorRestartIT {
                 "24025,24026")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    // Fabric8's client takes the API server from the environment; no kubeconfig, no token.
+    builder.environment().put("KUBERNETES_MASTER", server.url("/"));
+    builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     return builder.start();
-  }
-
-  private static Path writeKubeconfig() throws Exception {
-    Path file = ROOT.resolve("operator/target/restart-it-kubeconfig.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: http://%s:%d
-        users:
-        - name: it
-          user:
-            token: it
-        contexts:
-        - name: mock
-          context:
-            cluster: mock
-            user: it
-        current-context: mock
-        """
-            .formatted(server.getHostName(), server.getPort()));
-    return file;
   }
 
   private static int freePort() throws Exception {
