@@ -2,7 +2,9 @@ package io.mailtls.probe;
 
 /**
  * Text that came from a server, made safe to show: control characters removed and length capped, so
- * a hostile server cannot forge log lines or blow up a status object.
+ * a hostile server cannot forge log lines or blow up a status object. Invisible format characters
+ * (bidi overrides, zero-width spaces), which certificate names may carry, go too: they could make a
+ * name read differently from what it is.
  */
 public final class ServerText {
   public static final int MAX_LENGTH = 256;
@@ -22,7 +24,9 @@ public final class ServerText {
       char c = raw.charAt(i);
       if (c == '\t') {
         out.append(' ');
-      } else if (!Character.isISOControl(c) && !Character.isSurrogate(c)) {
+      } else if (!Character.isISOControl(c)
+          && !Character.isSurrogate(c)
+          && Character.getType(c) != Character.FORMAT) {
         out.append(c);
       }
     }

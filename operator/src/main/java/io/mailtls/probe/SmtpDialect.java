@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 
 /** SMTP and submission: greeting, EHLO, STARTTLS (RFC 5321, RFC 3207). */
 final class SmtpDialect implements MailDialect {
-  private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
+  // DOTALL: a reply's text may hold a stray CR or a byte 0x85 (cp1252's "…", NEL in Latin-1),
+  // which "." alone would not match; such a server is still a mail server.
+  private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?", Pattern.DOTALL);
   private static final int MAX_REPLY_LINES = 100;
 
   private final String ehloName;

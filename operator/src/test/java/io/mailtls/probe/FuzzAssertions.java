@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class FuzzAssertions {
   private FuzzAssertions() {}
 
-  /** No control characters (no forged log lines), no lone surrogates, and capped in length. */
+  /** No control or format characters (no forged log lines), no lone surrogates, capped length. */
   static void assertCleanText(String text) {
     assertThat(text).isNotNull();
     assertThat(text.length()).isLessThanOrEqualTo(ServerText.MAX_LENGTH + 1);
     for (char c : text.toCharArray()) {
-      assertThat(Character.isISOControl(c) || Character.isSurrogate(c))
+      assertThat(
+              Character.isISOControl(c)
+                  || Character.isSurrogate(c)
+                  || Character.getType(c) == Character.FORMAT)
           .as("character U+%04X in %s", (int) c, text)
           .isFalse();
     }

@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mailtls.api.EndpointSpec;
-import io.mailtls.api.MailEndpointPolicy;
-import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.probe.ProbeSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,7 +86,7 @@ class ApiFaultsTest {
     createPolicy("steady");
     MailEndpointPolicyStatus steady = awaitStatus("steady");
     assertThat(steady.summary()).isEqualTo(new StatusSummary(1, 0, 0, 1));
-    assertThat(statusOf("flaky")).isNull();
+    assertThat(TestingPolicies.status(client, "flaky")).isNull();
     int probedOnce = mailConnections.get() / 2; // both policies probe the same port, once each
 
     // The API recovers, with one last fault: the write lands but its answer comes too late, so the
@@ -106,7 +100,8 @@ class ApiFaultsTest {
     // The round probed before the faults is the one written: the mail server saw no second one.
     Thread.sleep(3_000);
     assertThat(mailConnections.get()).isEqualTo(2 * probedOnce);
-    assertThat(statusOf("flaky").lastProbeTime()).isEqualTo(flaky.lastProbeTime());
+    assertThat(TestingPolicies.status(client, "flaky").lastProbeTime())
+        .isEqualTo(flaky.lastProbeTime());
   }
 
   @Test
@@ -129,47 +124,20 @@ class ApiFaultsTest {
     assertThat(awaitStatus("after").summary()).isEqualTo(new StatusSummary(1, 0, 0, 1));
   }
 
+  private void createPolicy(String name) {
+    TestingPolicies.create(client, name, "smtp://127.0.0.1:" + mailPort.getLocalPort(), "2s");
+  }
+
   private MailTlsOperator startOperator() {
     return MailTlsOperator.start(
         operatorClient,
-        new MailTlsOperator.Config(
-            Set.of("mail"),
-            "mailtls-operator",
-            null,
-            "replica-1",
-            2,
-            Duration.ofSeconds(5),
-            ProbeSettings.defaults()),
+        TestingPolicies.operatorConfig(null, Duration.ofSeconds(5)),
         MailTlsMetrics.withJvmMetrics());
-  }
-
-  private void createPolicy(String name) {
-    MailEndpointPolicy policy = new MailEndpointPolicy();
-    policy.getMetadata().setName(name);
-    policy.getMetadata().setNamespace("mail");
-    policy.setSpec(
-        new MailEndpointPolicySpec(
-            List.of(new EndpointSpec("smtp://127.0.0.1:" + mailPort.getLocalPort())),
-            null,
-            null,
-            null,
-            "2s",
-            null));
-    client.resource(policy).create();
-  }
-
-  private MailEndpointPolicyStatus statusOf(String name) {
-    return client
-        .resources(MailEndpointPolicy.class)
-        .inNamespace("mail")
-        .withName(name)
-        .get()
-        .getStatus();
   }
 
   private MailEndpointPolicyStatus awaitStatus(String name) {
     return await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> statusOf(name), s -> s != null && s.summary() != null);
+        .until(() -> TestingPolicies.status(client, name), s -> s != null && s.summary() != null);
   }
 }

@@ -9,15 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicy;
-import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.probe.ProbeSettings;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -47,27 +44,6 @@ class MailTlsOperatorTest {
   @BeforeEach
   void createCrd() throws Exception {
     TestingCrd.install(client);
-  }
-
-  private static MailTlsOperator.Config config(String leaseNamespace, Duration shutdownTimeout) {
-    return new MailTlsOperator.Config(
-        Set.of("mail"),
-        "mailtls-operator",
-        leaseNamespace,
-        "replica-1",
-        2,
-        shutdownTimeout,
-        ProbeSettings.defaults());
-  }
-
-  private static void createPolicy(String name, String target, String timeout) {
-    MailEndpointPolicy policy = new MailEndpointPolicy();
-    policy.getMetadata().setName(name);
-    policy.getMetadata().setNamespace("mail");
-    policy.setSpec(
-        new MailEndpointPolicySpec(
-            List.of(new EndpointSpec(target)), null, null, null, timeout, null));
-    client.resource(policy).create();
   }
 
   @Test
@@ -100,9 +76,9 @@ class MailTlsOperatorTest {
     try (MailTlsOperator operator =
         MailTlsOperator.start(
             operatorClient,
-            config("mailtls-system", Duration.ofSeconds(5)),
+            TestingPolicies.operatorConfig("mailtls-system", Duration.ofSeconds(5)),
             MailTlsMetrics.withJvmMetrics())) {
-      createPolicy("closed", "smtp://127.0.0.1:" + closedPort, "2s");
+      TestingPolicies.create(client, "closed", "smtp://127.0.0.1:" + closedPort, "2s");
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -121,7 +97,7 @@ class MailTlsOperatorTest {
           await()
               .atMost(Duration.ofSeconds(30))
               .until(
-                  () -> client.resource(policy("closed")).get().getStatus(),
+                  () -> TestingPolicies.status(client, "closed"),
                   s -> s != null && s.summary() != null && s.summary().total() == 1);
       assertThat(status.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
       assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
@@ -159,7 +135,7 @@ class MailTlsOperatorTest {
       closedPort = socket.getLocalPort();
     }
     String target = "smtp://127.0.0.1:" + closedPort;
-    createPolicy("restarted", target, "2s");
+    TestingPolicies.create(client, "restarted", target, "2s");
     // What the previous operator process wrote a minute ago: compliant, not yet due again.
     MailEndpointPolicy policy = client.resource(policy("restarted")).get();
     String probed = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
@@ -187,7 +163,8 @@ class MailTlsOperatorTest {
 
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (MailTlsOperator operator =
-        MailTlsOperator.start(client, config(null, Duration.ofSeconds(5)), metrics)) {
+        MailTlsOperator.start(
+            client, TestingPolicies.operatorConfig(null, Duration.ofSeconds(5)), metrics)) {
       String series =
           "{endpoint=\"" + target + "\",namespace=\"mail\",policy=\"restarted\",protocol=\"smtp\"}";
       await()
@@ -198,8 +175,7 @@ class MailTlsOperatorTest {
           .contains("mailtls_endpoint_last_probe_timestamp_seconds" + series);
       // Not probed: the closed port would have made it Unreachable.
       Thread.sleep(2_000);
-      assertThat(client.resource(policy("restarted")).get().getStatus().lastProbeTime())
-          .isEqualTo(probed);
+      assertThat(TestingPolicies.status(client, "restarted").lastProbeTime()).isEqualTo(probed);
     }
   }
 
@@ -207,7 +183,9 @@ class MailTlsOperatorTest {
   void healthEndpointsFollowTheOperator() throws Exception {
     try (MailTlsOperator operator =
             MailTlsOperator.start(
-                client, config(null, Duration.ofSeconds(5)), MailTlsMetrics.withJvmMetrics());
+                client,
+                TestingPolicies.operatorConfig(null, Duration.ofSeconds(5)),
+                MailTlsMetrics.withJvmMetrics());
         AdminServer admin =
             AdminServer.start(0)
                 .check("/healthz", operator::isLive)
@@ -225,9 +203,11 @@ class MailTlsOperatorTest {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       MailTlsOperator operator =
           MailTlsOperator.start(
-              client, config(null, Duration.ofSeconds(1)), MailTlsMetrics.withJvmMetrics());
+              client,
+              TestingPolicies.operatorConfig(null, Duration.ofSeconds(1)),
+              MailTlsMetrics.withJvmMetrics());
       // The peer never speaks: without a bound, the round would last the 60 s timeout.
-      createPolicy("hanging", "smtp://127.0.0.1:" + silent.getLocalPort(), "60s");
+      TestingPolicies.create(client, "hanging", "smtp://127.0.0.1:" + silent.getLocalPort(), "60s");
       silent.setSoTimeout(10_000);
       silent.accept().close();
 

@@ -109,12 +109,7 @@ class OperatorRestartIT {
   }
 
   private MailEndpointPolicyStatus status() {
-    return client
-        .resources(MailEndpointPolicy.class)
-        .inNamespace("mail")
-        .withName("exchange")
-        .get()
-        .getStatus();
+    return TestingPolicies.status(client, "exchange");
   }
 
   /** Records, every 50 ms, the compliant series of the new process and the stored verdicts. */

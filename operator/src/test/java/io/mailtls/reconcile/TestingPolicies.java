@@ -1,0 +1,49 @@
+package io.mailtls.reconcile;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mailtls.api.EndpointSpec;
+import io.mailtls.api.MailEndpointPolicy;
+import io.mailtls.api.MailEndpointPolicySpec;
+import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.probe.ProbeSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The namespace, operator settings and one-endpoint policies the operator tests share. */
+final class TestingPolicies {
+  static final String NAMESPACE = "mail";
+
+  private TestingPolicies() {}
+
+  /** Watches {@link #NAMESPACE} only, 2 policies at a time, default probe settings (no guard). */
+  static MailTlsOperator.Config operatorConfig(String leaseNamespace, Duration shutdownTimeout) {
+    return new MailTlsOperator.Config(
+        Set.of(NAMESPACE),
+        "mailtls-operator",
+        leaseNamespace,
+        "replica-1",
+        2,
+        shutdownTimeout,
+        ProbeSettings.defaults());
+  }
+
+  static void create(KubernetesClient client, String name, String target, String timeout) {
+    MailEndpointPolicy policy = new MailEndpointPolicy();
+    policy.getMetadata().setName(name);
+    policy.getMetadata().setNamespace(NAMESPACE);
+    policy.setSpec(
+        new MailEndpointPolicySpec(
+            List.of(new EndpointSpec(target)), null, null, null, timeout, null));
+    client.resource(policy).create();
+  }
+
+  static MailEndpointPolicyStatus status(KubernetesClient client, String name) {
+    return client
+        .resources(MailEndpointPolicy.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .get()
+        .getStatus();
+  }
+}
