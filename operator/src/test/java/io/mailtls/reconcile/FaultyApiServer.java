@@ -27,6 +27,7 @@ final class FaultyApiServer extends KubernetesCrudDispatcher {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Set<WebSocket> openWatches = ConcurrentHashMap.newKeySet();
   private final AtomicInteger watchRequests = new AtomicInteger();
+  private final List<String> faulted = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
 
   /** Answers requests whose method and path match; {@code times} below 0 means until cleared. */
@@ -68,6 +69,11 @@ final class FaultyApiServer extends KubernetesCrudDispatcher {
     openWatches.forEach(w -> w.close(1001, "going away"));
   }
 
+  /** How many requests whose path contains {@code pathPart} got a fault. */
+  long faulted(String pathPart) {
+    return faulted.stream().filter(path -> path.contains(pathPart)).count();
+  }
+
   int watchRequests() {
     return watchRequests.get();
   }
@@ -76,6 +82,7 @@ final class FaultyApiServer extends KubernetesCrudDispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     for (Fault fault : faults) {
       if (fault.takes(request)) {
+        faulted.add(request.getPath());
         if (fault.late() != null) {
           return super.dispatch(request).setBodyDelay(fault.late());
         }
