@@ -52,7 +52,8 @@ public final class MailTlsOperator implements AutoCloseable {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  // The status is written with JSON merge patch: see MailEndpointPolicyReconciler.
+                  // No Server-Side Apply, which the mock API server lacks: the reconciler writes
+                  // status as a JSON Patch itself (see MailEndpointPolicyReconciler).
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))

@@ -3,6 +3,7 @@ package io.mailtls.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +16,8 @@ import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
+import io.mailtls.probe.ProbeSettings;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -48,28 +52,8 @@ class MailTlsOperatorTest {
 
   @Test
   void theLeaderHoldsTheLeaseAndReconciles() throws Exception {
-    // JOSDK asks which verbs it has before electing; the mock answers "everything".
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("*")
-                .withResources("*")
-                .withVerbs("*")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    grantEverything();
+    int closedPort = closedPort();
     KubernetesClient operatorClient =
         server.createClient(
             b -> b.editOrNewConfig().withUserAgent(OperatorApiCalls.USER_AGENT).endConfig());
@@ -129,11 +113,68 @@ class MailTlsOperatorTest {
   }
 
   @Test
-  void aRestartedOperatorShowsTheLastStatusAsMetricsWithoutProbing() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
+  void aStandbyReplicaTakesOverWhenTheLeaderStops() throws Exception {
+    grantEverything();
+    int closedPort = closedPort();
+    MailTlsOperator first = startReplica("replica-1");
+    try (first;
+        MailTlsOperator second = startReplica("replica-2")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> "replica-1".equals(leaseHolder()));
+      TestingPolicies.create(client, "before", "smtp://127.0.0.1:" + closedPort, "2s");
+      assertThat(awaitEventReporter("before")).isEqualTo("replica-1");
+
+      // The Lease is not released on stop: the standby takes it once it expires (15 s).
+      first.close();
+      await().atMost(Duration.ofSeconds(60)).until(() -> "replica-2".equals(leaseHolder()));
+      TestingPolicies.create(client, "after", "smtp://127.0.0.1:" + closedPort, "2s");
+      assertThat(awaitEventReporter("after")).isEqualTo("replica-2");
+      assertThat(TestingPolicies.status(client, "after").summary())
+          .isEqualTo(new StatusSummary(1, 0, 0, 1));
     }
+  }
+
+  private static MailTlsOperator startReplica(String identity) {
+    return MailTlsOperator.start(
+        client,
+        new MailTlsOperator.Config(
+            Set.of(TestingPolicies.NAMESPACE),
+            "mailtls-handover",
+            "mailtls-system",
+            identity,
+            2,
+            Duration.ofSeconds(5),
+            ProbeSettings.defaults()),
+        MailTlsMetrics.withJvmMetrics());
+  }
+
+  private static String leaseHolder() {
+    Lease lease = client.leases().inNamespace("mailtls-system").withName("mailtls-handover").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /** The replica that reported the policy's first Event: the one that probed it. */
+  private static String awaitEventReporter(String policy) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                    .v1()
+                    .events()
+                    .inNamespace(TestingPolicies.NAMESPACE)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(e -> policy.equals(e.getInvolvedObject().getName()))
+                    .map(Event::getReportingInstance)
+                    .findFirst()
+                    .orElse(null),
+            Objects::nonNull);
+  }
+
+  @Test
+  void aRestartedOperatorShowsTheLastStatusAsMetricsWithoutProbing() throws Exception {
+    int closedPort = closedPort();
     String target = "smtp://127.0.0.1:" + closedPort;
     TestingPolicies.create(client, "restarted", target, "2s");
     // What the previous operator process wrote a minute ago: compliant, not yet due again.
@@ -215,6 +256,34 @@ class MailTlsOperatorTest {
       operator.close();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
+  }
+
+  /** A loopback port nobody listens on: probes of it are refused at once. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** JOSDK asks which verbs it has before electing; the mock answers "everything". */
+  private static void grantEverything() {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("*")
+                .withResources("*")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
   }
 
   private static MailEndpointPolicy policy(String name) {
