@@ -109,9 +109,13 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
       }
       next = probe(request, previous, generation);
     }
-    unwritten.put(id, next);
-    boolean written = writeStatus(policy, context, next); // an API error leaves the round kept
-    unwritten.remove(id);
+    boolean written;
+    try {
+      written = writeStatus(policy, context, next);
+    } catch (RuntimeException apiError) {
+      unwritten.put(id, next); // for the retry, which writes it without probing again
+      throw apiError;
+    }
     if (!written) {
       return UpdateControl.noUpdate(); // deleted while probing: nothing more to do
     }
