@@ -41,12 +41,12 @@ class MailDialogueFuzzTest {
       dialect.startTls(connection);
     } catch (ProbeException e) {
       assertThat(e.failure().kind()).isNotNull();
-      FuzzAssertions.assertCleanText(e.failure().detail());
+      ServerTextAssertions.assertCleanText(e.failure().detail());
     }
     if (connection.greeting() != null) {
-      FuzzAssertions.assertCleanText(connection.greeting());
+      ServerTextAssertions.assertCleanText(connection.greeting());
     }
     assertThat(connection.transcript()).hasSizeLessThanOrEqualTo(64);
-    connection.transcript().forEach(FuzzAssertions::assertCleanText);
+    connection.transcript().forEach(ServerTextAssertions::assertCleanText);
   }
 }

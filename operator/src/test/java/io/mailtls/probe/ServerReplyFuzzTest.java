@@ -40,7 +40,7 @@ class ServerReplyFuzzTest {
           // an unparseable chain is reported as "no certificate"
         }
       }
-      case ServerReply.NotTls notTls -> FuzzAssertions.assertCleanText(notTls.preview());
+      case ServerReply.NotTls notTls -> ServerTextAssertions.assertCleanText(notTls.preview());
       case ServerReply.Alert alert -> assertThat(alert.name()).isNotBlank();
       case ServerReply.Closed closed -> {}
     }

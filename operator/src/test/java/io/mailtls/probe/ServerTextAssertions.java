@@ -3,13 +3,18 @@ package io.mailtls.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every piece of server text must look like once it leaves the probe package. */
-final class FuzzAssertions {
-  private FuzzAssertions() {}
+public final class ServerTextAssertions {
+  private ServerTextAssertions() {}
 
-  /** No control or format characters (no forged log lines), no lone surrogates, capped length. */
+  /** Cleaned ({@link #assertNoHiddenCharacters}) and capped at ServerText's length. */
   static void assertCleanText(String text) {
     assertThat(text).isNotNull();
     assertThat(text.length()).isLessThanOrEqualTo(ServerText.MAX_LENGTH + 1);
+    assertNoHiddenCharacters(text);
+  }
+
+  /** No control or format characters (no forged log lines), no lone surrogates. */
+  public static void assertNoHiddenCharacters(String text) {
     for (char c : text.toCharArray()) {
       assertThat(
               Character.isISOControl(c)

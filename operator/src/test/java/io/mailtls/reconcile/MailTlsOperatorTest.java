@@ -17,7 +17,6 @@ import io.mailtls.api.StatusSummary;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -53,7 +52,7 @@ class MailTlsOperatorTest {
   @Test
   void theLeaderHoldsTheLeaseAndReconciles() throws Exception {
     grantEverything();
-    int closedPort = closedPort();
+    int closedPort = TestingPolicies.unusedLoopbackPort();
     KubernetesClient operatorClient =
         server.createClient(
             b -> b.editOrNewConfig().withUserAgent(OperatorApiCalls.USER_AGENT).endConfig());
@@ -115,7 +114,7 @@ class MailTlsOperatorTest {
   @Test
   void aStandbyReplicaTakesOverWhenTheLeaderStops() throws Exception {
     grantEverything();
-    int closedPort = closedPort();
+    int closedPort = TestingPolicies.unusedLoopbackPort();
     MailTlsOperator first = startReplica("replica-1");
     try (first;
         MailTlsOperator second = startReplica("replica-2")) {
@@ -174,7 +173,7 @@ class MailTlsOperatorTest {
 
   @Test
   void aRestartedOperatorShowsTheLastStatusAsMetricsWithoutProbing() throws Exception {
-    int closedPort = closedPort();
+    int closedPort = TestingPolicies.unusedLoopbackPort();
     String target = "smtp://127.0.0.1:" + closedPort;
     TestingPolicies.create(client, "restarted", target, "2s");
     // What the previous operator process wrote a minute ago: compliant, not yet due again.
@@ -255,13 +254,6 @@ class MailTlsOperatorTest {
       long start = System.nanoTime();
       operator.close();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-    }
-  }
-
-  /** A loopback port nobody listens on: probes of it are refused at once. */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -12,8 +12,6 @@ import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.probe.Testbed;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +49,7 @@ class OperatorRestartIT {
     TestingCrd.install(client);
     createPolicy();
 
-    Process first = startOperator(freePort(), "first");
+    Process first = startOperator(TestingPolicies.unusedLoopbackPort(), "first");
     MailEndpointPolicyStatus probed;
     try {
       probed =
@@ -63,7 +61,7 @@ class OperatorRestartIT {
     }
     assertThat(probed.summary()).isEqualTo(new StatusSummary(2, 1, 1, 0));
 
-    int metricsPort = freePort();
+    int metricsPort = TestingPolicies.unusedLoopbackPort();
     List<String> samples = new CopyOnWriteArrayList<>();
     Thread sampler = Thread.ofVirtual().start(() -> sample(metricsPort, samples));
     Process second = startOperator(metricsPort, "second");
@@ -178,11 +176,5 @@ class OperatorRestartIT {
     builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     return builder.start();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

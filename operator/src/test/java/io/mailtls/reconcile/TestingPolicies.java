@@ -6,11 +6,14 @@ import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.probe.ProbeSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** The namespace, operator settings and one-endpoint policies the operator tests share. */
+/** The namespace, operator settings, one-endpoint policies and ports the operator tests share. */
 final class TestingPolicies {
   static final String NAMESPACE = "mail";
 
@@ -36,6 +39,13 @@ final class TestingPolicies {
         new MailEndpointPolicySpec(
             List.of(new EndpointSpec(target)), null, null, null, timeout, null));
     client.resource(policy).create();
+  }
+
+  /** A loopback port nobody listens on: a probe of it is refused at once. */
+  static int unusedLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   static MailEndpointPolicyStatus status(KubernetesClient client, String name) {
