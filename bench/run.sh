@@ -22,7 +22,8 @@ ROOT=$(cd "$HERE/.." && pwd)
 JDK=${BENCH_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 LIMIT=${BENCH_TIME_LIMIT:-1200}
 OUT=${BENCH_OUT:-$HERE/target/bench-results}
-PORTS=(24025 24026 24027 24028 24465 24143 24993 24110 24995 24466 24467)
+source "$ROOT/testbed/lib.sh" # TB_PORTS: the listeners of testbed/listeners.txt
+PORTS=("${TB_PORTS[@]}")
 
 log() { echo "bench: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -108,7 +109,7 @@ if [[ $MAIN == *OperatorScale ]]; then
 else
   ARGS=(--cli-jar="$ROOT/operator/target/mailtls.jar" "${ARGS[@]}")
 fi
-timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" --out="$OUT" "${ARGS[@]}" 2>&1 | tee "$OUT/run.log"
+timeout --kill-after=30 "$LIMIT" java -Dmailtls.root="$ROOT" -cp "$CP" "$MAIN" --out="$OUT" "${ARGS[@]}" 2>&1 | tee "$OUT/run.log"
 status=${PIPESTATUS[0]}
 set -e
 if ((status == 124 || status == 137)); then

@@ -4,24 +4,18 @@
 # Only ever bind / connect to this address.
 TB_HOST=127.0.0.1
 
-# port|kind|server|starttls-mode-for-s_client|expected accepted versions (space separated, "-" = none)|description
-# kind: starttls = plaintext then STARTTLS/STLS, implicit = TLS from the first byte, plain = no TLS at all
-TB_LISTENERS=(
-  "24025|starttls|postfix|smtp|TLSv1.2 TLSv1.3|Postfix SMTP, STARTTLS, floor TLS 1.2 (modern MTA)"
-  "24026|starttls|postfix|smtp|TLSv1 TLSv1.1 TLSv1.2 TLSv1.3|Postfix SMTP, STARTTLS, legacy floor TLS 1.0"
-  "24027|plain|postfix|smtp|-|Postfix SMTP, STARTTLS not offered at all"
-  "24028|starttls|postfix|smtp|TLSv1 TLSv1.1|Postfix SMTP, STARTTLS, TLS 1.0/1.1 only (old Exchange)"
-  "24465|implicit|postfix|-|TLSv1.2 TLSv1.3|Postfix SMTPS wrapper mode (like 465), floor TLS 1.2"
-  "24143|starttls|dovecot-legacy|imap|TLSv1 TLSv1.1 TLSv1.2 TLSv1.3|Dovecot IMAP, STARTTLS, legacy floor TLS 1.0"
-  "24993|implicit|dovecot-modern|-|TLSv1.2 TLSv1.3|Dovecot IMAPS implicit TLS, floor TLS 1.2"
-  "24110|starttls|dovecot-modern|pop3|TLSv1.2 TLSv1.3|Dovecot POP3, STLS, floor TLS 1.2"
-  "24995|implicit|dovecot-legacy|-|TLSv1 TLSv1.1 TLSv1.2 TLSv1.3|Dovecot POP3S implicit TLS, legacy floor TLS 1.0"
-  "24466|implicit|s_server-24466|-|TLSv1|openssl s_server, TLS 1.0 only, static-RSA AES-CBC suites only"
-  "24467|implicit|s_server-24467|-|TLSv1.3|openssl s_server, TLS 1.3 only"
-)
-
+# The listeners, from listeners.txt (the one list; its header says what each field is). Here
+# each entry is port|kind|server|starttls-mode|versions|description; TB_TARGETS holds the
+# scheme://host:port of each, in the same order.
+TB_LISTENERS=()
+TB_TARGETS=()
 TB_PORTS=()
-for _l in "${TB_LISTENERS[@]}"; do TB_PORTS+=("${_l%%|*}"); done
+while IFS= read -r _l; do
+  [[ -z $_l || $_l == \#* ]] && continue
+  TB_LISTENERS+=("${_l%|*}")
+  TB_PORTS+=("${_l%%|*}")
+  TB_TARGETS+=("${_l##*|}://$TB_HOST:${_l%%|*}")
+done <"$(dirname "${BASH_SOURCE[0]}")/listeners.txt"
 unset _l
 
 tb_die() { echo "testbed: ERROR: $*" >&2; exit 1; }

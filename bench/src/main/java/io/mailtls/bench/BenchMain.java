@@ -4,8 +4,10 @@ import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -49,26 +51,17 @@ import org.openjdk.jmh.util.Statistics;
  */
 public final class BenchMain {
 
-  /** A testbed listener (testbed/lib.sh) and the versions it is configured to accept. */
+  /** A testbed listener (testbed/listeners.txt) and the versions it is configured to accept. */
   record TestbedEndpoint(String uri, Set<TlsVersion> expected, String what) {
     Endpoint endpoint() {
       return Endpoint.parse(uri);
     }
   }
 
+  /** The listeners of testbed/listeners.txt (the project root comes from -Dmailtls.root). */
   static final List<TestbedEndpoint> TESTBED =
-      List.of(
-          tb("smtp://127.0.0.1:24025", "Postfix STARTTLS, TLS 1.2+", "12", "13"),
-          tb("smtp://127.0.0.1:24026", "Postfix STARTTLS, TLS 1.0-1.3", "10", "11", "12", "13"),
-          tb("smtp://127.0.0.1:24027", "Postfix, no STARTTLS"),
-          tb("smtp://127.0.0.1:24028", "Postfix STARTTLS, TLS 1.0/1.1 only", "10", "11"),
-          tb("smtps://127.0.0.1:24465", "Postfix implicit TLS, TLS 1.2+", "12", "13"),
-          tb("imap://127.0.0.1:24143", "Dovecot IMAP STARTTLS, TLS 1.0+", "10", "11", "12", "13"),
-          tb("imaps://127.0.0.1:24993", "Dovecot IMAPS, TLS 1.2+", "12", "13"),
-          tb("pop3://127.0.0.1:24110", "Dovecot POP3 STLS, TLS 1.2+", "12", "13"),
-          tb("pop3s://127.0.0.1:24995", "Dovecot POP3S, TLS 1.0+", "10", "11", "12", "13"),
-          tb("smtps://127.0.0.1:24466", "openssl s_server, TLS 1.0 only", "10"),
-          tb("smtps://127.0.0.1:24467", "openssl s_server, TLS 1.3 only", "13"));
+      readListeners(
+          Path.of(System.getProperty("mailtls.root", ".")).resolve("testbed/listeners.txt"));
 
   static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -313,8 +306,7 @@ public final class BenchMain {
   private void figureC(int n) throws Exception {
     List<TestbedEndpoint> list =
         Stream.iterate(0, i -> i + 1).limit(n).map(i -> TESTBED.get(i % TESTBED.size())).toList();
-    List<EndpointProber.Target> endpoints =
-        list.stream().map(t -> new EndpointProber.Target(t.endpoint(), null)).toList();
+    List<Target> endpoints = list.stream().map(t -> new Target(t.endpoint(), null)).toList();
     section("(c) N = " + n + " endpoints (the " + TESTBED.size() + " testbed listeners, cycled)");
 
     int defaultCap = ProbeSettings.defaults().maxConnectionsPerHost();
@@ -533,12 +525,26 @@ public final class BenchMain {
         : versions.stream().map(TlsVersion::label).collect(Collectors.joining(","));
   }
 
-  private static TestbedEndpoint tb(String uri, String what, String... versions) {
-    Set<TlsVersion> set = EnumSet.noneOf(TlsVersion.class);
-    for (String v : versions) {
-      set.add(TlsVersion.fromLabel("TLSv" + v.charAt(0) + "." + v.charAt(1)));
+  /** port|kind|server|starttls|versions (OpenSSL names)|description|scheme, as the file says. */
+  static List<TestbedEndpoint> readListeners(Path file) {
+    try {
+      return Files.readAllLines(file).stream()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .map(
+              line -> {
+                String[] f = line.split("\\|");
+                Set<TlsVersion> versions = EnumSet.noneOf(TlsVersion.class);
+                for (String v : f[4].split(" ")) {
+                  if (!v.equals("-")) {
+                    versions.add(TlsVersion.fromLabel(v.equals("TLSv1") ? "TLSv1.0" : v));
+                  }
+                }
+                return new TestbedEndpoint(f[6] + "://127.0.0.1:" + f[0], versions, f[5]);
+              })
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the testbed's listeners from " + file, e);
     }
-    return new TestbedEndpoint(uri, set, what);
   }
 
   private static String machine() {

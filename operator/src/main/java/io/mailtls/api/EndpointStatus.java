@@ -1,10 +1,13 @@
 package io.mailtls.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** What the last probe round found for one endpoint. */
+// Fields a newer or older operator wrote must not stop this one from reading the policy.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EndpointStatus(
     @JsonPropertyDescription("The endpoint, as scheme://host:port.") String target,
@@ -22,9 +25,11 @@ public record EndpointStatus(
                 + " Forbidden (the operator may not connect there).")
         String verdict,
     @JsonPropertyDescription(
-            "Why: the verdict itself, or for Unreachable and StartTLSMissing what went wrong"
-                + " (for example ConnectionRefused, DnsFailure, StartTlsNotAdvertised).")
-        String reason,
+            "For Unreachable, Forbidden and StartTLSMissing, the failure class that decided the"
+                + " verdict: "
+                + FAILURE_CLASSES
+                + ". Absent when the verdict comes from the versions the endpoint accepted.")
+        String failure,
     @JsonPropertyDescription("The verdict explained for people.") String message,
     @JsonPropertyDescription("What to change on the server, fitted to the detected software.")
         String remediation,
@@ -33,4 +38,15 @@ public record EndpointStatus(
     @JsonPropertyDescription("The mail server software recognised from its banner and replies.")
         String serverSoftware,
     @JsonPropertyDescription("When this endpoint was last probed (RFC 3339).")
-        String lastProbeTime) {}
+        String lastProbeTime) {
+
+  /**
+   * Every value {@link #failure} can take, as the engine names them (FailureKind.reason()); a test
+   * holds this list to the code.
+   */
+  static final String FAILURE_CLASSES =
+      "DnsFailure, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
+          + " StartTLSTimeout, StartTLSNotAdvertised, StartTLSRefused, ServiceRefused,"
+          + " NotAMailServer, ProtocolError, TLSAlert, HandshakeDropped, OtherVersion,"
+          + " HandshakeTimeout, NotTLS";
+}

@@ -1,8 +1,10 @@
 package io.mailtls.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Endpoint counts of the last probe round, for `kubectl get mep`. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record StatusSummary(
     @JsonPropertyDescription("Endpoints in the last probe round.") int total,
     @JsonPropertyDescription("Endpoints with verdict Compliant.") int compliant,

@@ -4,14 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +33,8 @@ public final class OperatorCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Mixin ServiceOptions service;
+
+  @CommandLine.Mixin ProbeOptions probeOptions;
 
   @Option(
       names = "--namespaces",
@@ -73,50 +72,28 @@ public final class OperatorCommand implements Callable<Integer> {
   String identity;
 
   @Option(
+      names = "--lease-duration",
+      defaultValue = "${env:MAILTLS_LEASE_DURATION:-15s}",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long the Lease holds without renewal; a standby takes over this long after the"
+              + " leader stops (default: ${DEFAULT-VALUE}).")
+  Duration leaseDuration;
+
+  @Option(
+      names = "--lease-renew-deadline",
+      defaultValue = "${env:MAILTLS_LEASE_RENEW_DEADLINE:-10s}",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long the leader keeps trying to renew the Lease before it gives up; shorter than"
+              + " --lease-duration (default: ${DEFAULT-VALUE}).")
+  Duration leaseRenewDeadline;
+
+  @Option(
       names = "--health-port",
       defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
       description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
   int healthPort;
-
-  @Option(
-      names = "--ehlo-name",
-      defaultValue = "${env:MAILTLS_EHLO_NAME:-" + ProbeSettings.DEFAULT_EHLO_NAME + "}",
-      description = "Name to give in SMTP EHLO (default: ${DEFAULT-VALUE}).")
-  String ehloName;
-
-  @Option(
-      names = "--allow-ports",
-      split = ",",
-      defaultValue = "${env:MAILTLS_ALLOW_PORTS:-25,465,587,110,143,993,995}",
-      description =
-          "Ports the operator may connect to; policy endpoints on other ports become Forbidden"
-              + " (env MAILTLS_ALLOW_PORTS, default: the seven mail ports).")
-  List<Integer> allowPorts;
-
-  @Option(
-      names = "--deny-ranges",
-      split = ",",
-      defaultValue = "${env:MAILTLS_DENY_RANGES:-169.254.0.0/16,fe80::/10}",
-      description =
-          "Address ranges the operator never connects to, checked after DNS (env"
-              + " MAILTLS_DENY_RANGES, default: link-local, where cloud metadata services live)."
-              + " Add the pod and service ranges, or 127.0.0.0/8, as needed.")
-  List<String> denyRanges;
-
-  @Option(
-      names = "--max-connections",
-      defaultValue =
-          "${env:MAILTLS_MAX_CONNECTIONS:-" + ProbeSettings.DEFAULT_MAX_CONNECTIONS + "}",
-      description = "Connections open at once over all mail hosts (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
-
-  @Option(
-      names = "--ca-file",
-      defaultValue = "${env:MAILTLS_CA_FILE:-}",
-      description =
-          "PEM bundle to validate mail server certificates against instead of the JVM trust store"
-              + " (env MAILTLS_CA_FILE).")
-  String caFile;
 
   @Option(
       names = "--shutdown-timeout",
@@ -139,12 +116,13 @@ public final class OperatorCommand implements Callable<Integer> {
                   .check("/healthz", operator::isLive)
                   .check("/readyz", operator::isReady);
           AdminServer metricsServer =
-              AdminServer.start(service.metricsPort).metrics("/metrics", metrics::scrape)) {
+              AdminServer.start(service.metricsPort)
+                  .metrics("/metrics", metrics.prometheusRegistry())) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
         log.atInfo()
             .addKeyValue("namespaces", config.namespaces().isEmpty() ? "all" : config.namespaces())
-            .addKeyValue("leaderElection", config.leaseNamespace() != null)
+            .addKeyValue("leaderElection", config.leaderElection() != null)
             .addKeyValue("healthPort", admin.port())
             .addKeyValue("metricsPort", metricsServer.port())
             .log("mailtls operator started");
@@ -161,45 +139,34 @@ public final class OperatorCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
-  private ConnectionGuard guard() {
-    try {
-      return new ConnectionGuard(
-          Set.copyOf(allowPorts),
-          denyRanges.stream()
-              .map(String::strip)
-              .filter(r -> !r.isEmpty())
-              .map(ConnectionGuard.Cidr::parse)
-              .toList());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--deny-ranges: " + e.getMessage());
-    }
-  }
-
   MailTlsOperator.Config config(KubernetesClient client) throws Exception {
     Set<String> watched =
         Arrays.stream(namespaces.split(","))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
-    String lease = null;
-    if (leaderElection) {
-      lease = !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
-      if (lease == null) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "leader election needs --lease-namespace (or POD_NAMESPACE); or use --no-leader-election");
-      }
-    }
     String name = !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
     ProbeSettings probe =
-        ProbeSettings.defaults()
-            .withMaxConnectionsPerHost(service.maxConnectionsPerHost)
-            .withEhloName(ehloName)
-            .withCaFile(caFile.isBlank() ? null : Path.of(caFile))
-            .withMaxConnections(maxConnections)
-            .withGuard(guard());
+        probeOptions.settings(ProbeSettings.defaults(), ProbeOptions.SERVICE_GUARD);
     return new MailTlsOperator.Config(
-        watched, leaseName, lease, name, service.concurrentPolicies, shutdownTimeout, probe);
+        watched, leaderElection(client), name, service.concurrentPolicies, shutdownTimeout, probe);
+  }
+
+  private MailTlsOperator.LeaderElection leaderElection(KubernetesClient client) {
+    if (!leaderElection) {
+      return null;
+    }
+    String namespace = !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
+    if (namespace == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "leader election needs --lease-namespace (or POD_NAMESPACE); or use --no-leader-election");
+    }
+    try {
+      return new MailTlsOperator.LeaderElection(
+          leaseName, namespace, leaseDuration, leaseRenewDeadline);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

@@ -1,11 +1,9 @@
 package io.mailtls.cli;
 
-import io.mailtls.api.PolicySchema;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.PolicyChecker;
-import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.schema.PolicySchema;
 import io.mailtls.standalone.PolicyFiles;
 import io.mailtls.standalone.StandaloneRunner;
 import java.nio.file.Files;
@@ -42,16 +40,15 @@ public final class RunCommand implements Callable<Integer> {
       description = "Directory of MailEndpointPolicy YAML files (*.yaml, *.yml).")
   Path policies;
 
-  @Option(
-      names = "--ca-file",
-      description = "PEM bundle to validate certificates against instead of the JVM trust store.")
-  Path caFile;
+  @CommandLine.Mixin ProbeOptions probeOptions;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
     service.logFormat.apply();
+    ProbeSettings settings =
+        probeOptions.settings(ProbeSettings.defaults(), ProbeOptions.SERVICE_GUARD);
     if (!Files.isDirectory(policies)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--policies " + policies + " is not a directory");
@@ -62,20 +59,13 @@ public final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
       return 2;
     }
-    ProbeSettings settings =
-        ProbeSettings.defaults()
-            .withMaxConnectionsPerHost(service.maxConnectionsPerHost)
-            .withCaFile(caFile);
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (StandaloneRunner runner =
-            new StandaloneRunner(
-                new PolicyChecker(new EndpointProber(settings)),
-                metrics,
-                Clock.systemUTC(),
-                service.concurrentPolicies);
+            StandaloneRunner.create(
+                settings, metrics, Clock.systemUTC(), service.concurrentPolicies);
         AdminServer admin =
             AdminServer.start(service.metricsPort)
-                .metrics("/metrics", metrics::scrape)
+                .metrics("/metrics", metrics.prometheusRegistry())
                 .check("/healthz", runner::isRunning)) {
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
       runner.start(loaded.policies());

@@ -4,15 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,27 +65,11 @@ public final class ScanCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(
-      names = "--ca-file",
-      description = "PEM bundle to validate certificates against instead of the JVM trust store.")
-  Path caFile;
-
-  @Option(
       names = "--servername",
       description = "Name for SNI and the certificate check (default: the target's host).")
   String serverName;
 
-  @Option(
-      names = "--max-connections-per-host",
-      defaultValue = "5",
-      description =
-          "Connections open to one host at once (default: ${DEFAULT-VALUE}, all versions of one endpoint).")
-  int maxConnectionsPerHost;
-
-  @Option(
-      names = "--ehlo-name",
-      defaultValue = ProbeSettings.DEFAULT_EHLO_NAME,
-      description = "Name to give in SMTP EHLO (default: ${DEFAULT-VALUE}).")
-  String ehloName;
+  @CommandLine.Mixin ProbeOptions probeOptions;
 
   @Option(
       names = "--require-starttls",
@@ -101,31 +87,24 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (caFile != null && !Files.isReadable(caFile)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--ca-file " + caFile + " is not a readable file");
-    }
     ProbeSettings settings;
     try {
-      settings =
-          ProbeSettings.defaults()
-              .withTimeout(timeout)
-              .withMaxConnectionsPerHost(maxConnectionsPerHost)
-              .withCaFile(caFile)
-              .withEhloName(ehloName);
+      settings = ProbeSettings.defaults().withTimeout(timeout);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
     }
+    // A person at a terminal chooses the targets: no guard unless asked for.
+    settings = probeOptions.settings(settings, ConnectionGuard.NONE);
+    List<EndpointResult> results =
+        new EndpointProber(settings)
+            .probeAll(
+                targets.stream().map(e -> new Target(e, serverName)).toList(), settings.timeout());
     ScanReport report =
         ScanReport.of(
-            new EndpointProber(settings)
-                .probeAll(
-                    targets.stream().map(e -> new EndpointProber.Target(e, serverName)).toList(),
-                    settings.timeout()),
-            new CompliancePolicy(minimumVersion, requireStartTls));
+            results, new CompliancePolicy(minimumVersion, requireStartTls), Instant.now());
     PrintWriter out = spec.commandLine().getOut();
     if (output == Output.json) {
-      out.println(jsonMapper().writeValueAsString(report));
+      out.println(jsonMapper().writeValueAsString(ScanJson.of(report)));
       out.flush();
     } else {
       TableRenderer.render(report, out);

@@ -17,12 +17,6 @@ final class ServiceOptions {
   int concurrentPolicies;
 
   @Option(
-      names = "--max-connections-per-host",
-      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
-      description = "Connections open to one mail host at once (default: ${DEFAULT-VALUE}).")
-  int maxConnectionsPerHost;
-
-  @Option(
       names = "--log-format",
       defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
       description = "text or json (default: ${DEFAULT-VALUE}).")

@@ -1,5 +1,6 @@
 package io.mailtls.cli;
 
+import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.probe.TlsVersion;
 import io.mailtls.probe.VersionResult;
 import java.io.PrintWriter;
@@ -45,15 +46,16 @@ final class TableRenderer {
     }
     out.println();
     for (ScanReport.Entry e : report.endpoints()) {
-      out.println(e.result().endpoint() + ": " + e.verdict() + " - " + e.explanation());
-      if (e.remediation() != null) {
-        out.println("  fix: " + e.remediation());
+      out.println(
+          e.result().endpoint() + ": " + e.verdict() + " - " + e.assessment().explanation());
+      if (e.assessment().remediation() != null) {
+        out.println("  fix: " + e.assessment().remediation());
       }
     }
-    ScanReport.Summary s = report.summary();
+    VerdictCounts s = report.summary();
     out.printf(
         "%n%d endpoints: %d compliant, %d non-compliant, %d unreachable (minimum %s)%n",
-        s.endpoints(), s.compliant(), s.nonCompliant(), s.unreachable(), report.minimumVersion());
+        s.total(), s.compliant(), s.nonCompliant(), s.unreachable(), report.minimumVersion());
     out.flush();
   }
 

@@ -1,5 +1,8 @@
 package io.mailtls.compliance;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /** The answer for one endpoint, against a minimum protocol version. */
 public enum Verdict {
   /** Accepts the minimum or newer, and nothing older. */
@@ -24,5 +27,18 @@ public enum Verdict {
   /** The CamelCase form used as a Kubernetes condition reason. */
   public String reason() {
     return reason;
+  }
+
+  /**
+   * False when nothing that decides the verdict was observed: Unreachable, and Forbidden (the guard
+   * sent nothing). Summaries count these as unreachable, never as non-compliant.
+   */
+  public boolean wasProbed() {
+    return this != UNREACHABLE && this != FORBIDDEN;
+  }
+
+  /** The verdict whose {@link #reason()} this is, as written into a status. */
+  public static Optional<Verdict> fromReason(String reason) {
+    return Arrays.stream(values()).filter(v -> v.reason.equals(reason)).findFirst();
   }
 }

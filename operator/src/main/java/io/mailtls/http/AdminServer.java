@@ -2,6 +2,8 @@ package io.mailtls.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -9,11 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
- * The small HTTP server for kubelet probes and Prometheus: plain text, GET only. Uses the JDK's
- * built-in server; nothing here needs more.
+ * The small HTTP server for kubelet probes and Prometheus. Uses the JDK's built-in server; nothing
+ * here needs more.
  */
 public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
@@ -45,16 +46,12 @@ public final class AdminServer implements AutoCloseable {
     return this;
   }
 
-  /** {@code path} answers with the Prometheus text exposition from {@code body}. */
-  public AdminServer metrics(String path, Supplier<String> body) {
-    server.createContext(
-        path,
-        exchange -> {
-          exchange
-              .getResponseHeaders()
-              .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-          reply(exchange, 200, body.get());
-        });
+  /**
+   * {@code path} answers with everything in {@code registry}, through the Prometheus client's own
+   * handler: it negotiates the text or OpenMetrics format and gzip as Prometheus asks.
+   */
+  public AdminServer metrics(String path, PrometheusRegistry registry) {
+    server.createContext(path, new MetricsHandler(registry));
     return this;
   }
 

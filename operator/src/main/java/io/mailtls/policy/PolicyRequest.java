@@ -5,7 +5,8 @@ import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MinimumVersion;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.probe.Endpoint;
-import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.Target;
+import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
  * that (an old CRD, a test API server), and a bad one must become a status, not an exception.
  */
 public record PolicyRequest(
-    List<EndpointProber.Target> targets,
+    List<Target> targets,
     CompliancePolicy compliance,
     Duration interval,
     Duration timeout,
@@ -33,7 +34,7 @@ public record PolicyRequest(
       throw new InvalidPolicyException("spec: required");
     }
     List<String> errors = new ArrayList<>();
-    List<EndpointProber.Target> targets = targets(spec.endpoints(), errors);
+    List<Target> targets = targets(spec.endpoints(), errors);
     Duration interval =
         duration(
             "spec.interval", spec.interval(), DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL, errors);
@@ -53,14 +54,23 @@ public record PolicyRequest(
     boolean requireStartTls = spec.requireStartTls() == null || spec.requireStartTls();
     return new PolicyRequest(
         targets,
-        new CompliancePolicy(minimum.tlsVersion(), requireStartTls),
+        new CompliancePolicy(tlsVersion(minimum), requireStartTls),
         interval,
         timeout,
         Boolean.TRUE.equals(spec.suspend()));
   }
 
-  private static List<EndpointProber.Target> targets(
-      List<EndpointSpec> endpoints, List<String> errors) {
+  /**
+   * The CRD names a version in its own enum, so that the API model does not depend on the engine.
+   */
+  static TlsVersion tlsVersion(MinimumVersion minimum) {
+    return switch (minimum) {
+      case TLS_1_2 -> TlsVersion.TLS_1_2;
+      case TLS_1_3 -> TlsVersion.TLS_1_3;
+    };
+  }
+
+  private static List<Target> targets(List<EndpointSpec> endpoints, List<String> errors) {
     if (endpoints == null || endpoints.isEmpty()) {
       errors.add("spec.endpoints: at least one endpoint is required");
       return List.of();
@@ -69,15 +79,14 @@ public record PolicyRequest(
       errors.add(
           "spec.endpoints: at most " + MailEndpointPolicySpec.MAX_ENDPOINTS + " endpoints allowed");
     }
-    List<EndpointProber.Target> targets = new ArrayList<>();
+    List<Target> targets = new ArrayList<>();
     for (int i = 0; i < endpoints.size(); i++) {
       EndpointSpec endpoint = endpoints.get(i);
       try {
         if (endpoint == null || endpoint.target() == null) {
           throw new IllegalArgumentException("required");
         }
-        targets.add(
-            new EndpointProber.Target(Endpoint.parse(endpoint.target()), endpoint.serverName()));
+        targets.add(new Target(Endpoint.parse(endpoint.target()), endpoint.serverName()));
       } catch (IllegalArgumentException e) {
         errors.add("spec.endpoints[" + i + "].target: " + e.getMessage());
       }

@@ -8,6 +8,7 @@ import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.compliance.Verdict;
+import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.TlsVersion;
@@ -151,7 +152,7 @@ public final class PolicyStatusBuilder {
         untested(result),
         result.bestVersion() == null ? null : result.bestVersion().label(),
         verdict.reason(),
-        reason(verdict, result),
+        failure(verdict, result),
         outcome.assessment().explanation(),
         outcome.assessment().remediation(),
         result.certificate() == null ? null : timestamp(result.certificate().notAfter()),
@@ -170,8 +171,11 @@ public final class PolicyStatusBuilder {
     return untested.isEmpty() ? null : untested;
   }
 
-  /** For a failed probe, what failed (ConnectionRefused, StartTLSNotAdvertised, …). */
-  private static String reason(Verdict verdict, EndpointResult result) {
+  /**
+   * The failure class that decided the verdict (ConnectionRefused, StartTLSNotAdvertised, …); null
+   * when the accepted versions decided it.
+   */
+  private static String failure(Verdict verdict, EndpointResult result) {
     if (result.failure() != null) {
       return result.failure().kind().reason();
     }
@@ -179,22 +183,16 @@ public final class PolicyStatusBuilder {
       return result.untested().stream()
           .map(v -> v.failure().kind().reason())
           .findFirst()
-          .orElse(verdict.reason());
+          .orElse(null);
     }
-    return verdict.reason();
+    return null;
   }
 
   private static StatusSummary summary(List<EndpointOutcome> outcomes) {
-    Map<Verdict, Long> counts =
-        outcomes.stream()
-            .collect(Collectors.groupingBy(o -> o.assessment().verdict(), Collectors.counting()));
-    int compliant = counts.getOrDefault(Verdict.COMPLIANT, 0L).intValue();
-    // Not probed, for whatever reason: unreachable, or refused by the connection guard.
-    int unreachable =
-        counts.getOrDefault(Verdict.UNREACHABLE, 0L).intValue()
-            + counts.getOrDefault(Verdict.FORBIDDEN, 0L).intValue();
+    VerdictCounts counts =
+        VerdictCounts.of(outcomes.stream().map(o -> o.assessment().verdict()).toList());
     return new StatusSummary(
-        outcomes.size(), compliant, outcomes.size() - compliant - unreachable, unreachable);
+        counts.total(), counts.compliant(), counts.nonCompliant(), counts.unreachable());
   }
 
   private static List<Condition> conditions(MailEndpointPolicyStatus previous) {

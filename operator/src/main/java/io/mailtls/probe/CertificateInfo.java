@@ -1,6 +1,5 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +13,6 @@ import java.util.List;
  * @param nameMatches whether a subjectAltName (or, lacking SANs, the CN) matches {@code
  *     nameChecked}
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CertificateInfo(
     String subject,
     List<String> subjectAltNames,

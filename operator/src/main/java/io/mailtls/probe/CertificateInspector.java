@@ -50,7 +50,7 @@ final class CertificateInspector {
           cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
         }
         if (cas.isEmpty()) {
-          throw new IllegalArgumentException("no certificates in CA file " + caFile);
+          throw new IllegalArgumentException("--ca-file " + caFile + " holds no PEM certificate");
         }
       } else {
         TrustManagerFactory tmf =
@@ -68,7 +68,7 @@ final class CertificateInspector {
               .collect(Collectors.toUnmodifiableSet()));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
-          "cannot read CA certificates from " + caFile + ": " + e.getMessage(), e);
+          "--ca-file " + caFile + " holds no readable PEM certificates: " + e.getMessage(), e);
     }
   }
 

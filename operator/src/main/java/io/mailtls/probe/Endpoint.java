@@ -1,6 +1,5 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 
 /**
@@ -84,7 +83,6 @@ public record Endpoint(MailProtocol protocol, String host, int port) {
     return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 
-  @JsonValue
   @Override
   public String toString() {
     String h = host.contains(":") ? "[" + host + "]" : host;

@@ -6,11 +6,10 @@ import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The engine's entry point: which protocol versions does an endpoint accept? Each version is tested
@@ -53,225 +50,150 @@ public final class EndpointProber {
   }
 
   /**
-   * An endpoint with the name for SNI and the certificate check; a null name means the endpoint's
-   * host (none when the host is an IP address).
-   */
-  public record Target(Endpoint endpoint, String serverName) {}
-
-  /**
    * Probes several endpoints at once, each connection bounded by {@code timeout}; results come back
    * in the order of {@code targets}.
    */
   public List<EndpointResult> probeAll(List<Target> targets, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<EndpointResult>> futures =
-          targets.stream()
-              .map(t -> executor.submit(() -> probe(t.endpoint(), t.serverName(), timeout)))
-              .toList();
+          targets.stream().map(t -> executor.submit(() -> probe(t, timeout))).toList();
       return futures.stream().map(EndpointProber::join).toList();
     }
   }
 
-  /** Probes with the settings' timeout; see {@link #probe(Endpoint, String, Duration)}. */
+  /** Probes with the settings' timeout; see {@link #probe(Target, Duration)}. */
   public EndpointResult probe(Endpoint endpoint, String serverName) {
-    return probe(endpoint, serverName, settings.timeout());
+    return probe(new Target(endpoint, serverName), settings.timeout());
   }
 
   /**
-   * @param serverName the name for SNI and the certificate check; null means the endpoint's host
-   *     (none when the host is an IP address)
+   * Observes the endpoint (resolve, guard, one connection per version, the certificate chain), then
+   * summarises what was observed.
+   *
    * @param timeout the deadline of one connection, counted from when it may start
    */
-  public EndpointResult probe(Endpoint endpoint, String serverName, Duration timeout) {
+  public EndpointResult probe(Target target, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
     // Each connection gets the full timeout from the moment it holds a connection slot, so waiting
     // for a slot (per-host limit, other endpoints on the same host) never eats into a handshake.
     // The endpoint as a whole is bounded by the worst case of probing its versions one by one.
     Instant deadline = probedAt.plus(timeout.multipliedBy(settings.versions().size()));
-    String name =
-        serverName != null ? serverName : endpoint.hostIsAddressLiteral() ? null : endpoint.host();
+    Endpoint endpoint = target.endpoint();
 
     InetAddress address;
     try {
       address = resolve(endpoint.host(), connectionDeadline(deadline, timeout));
     } catch (UnknownHostException e) {
-      return notConnected(
-          endpoint,
-          name,
+      return EndpointSummary.notConnected(
+          target,
           null,
+          settings.versions(),
           Failure.of(FailureKind.DNS_FAILURE, e.getMessage()),
           probedAt,
-          start);
+          millisSince(start));
     }
     // The guard judges the resolved address, and that same address is connected to below.
     Optional<String> refusal = settings.guard().refusal(address, endpoint.port());
     if (refusal.isPresent()) {
-      return notConnected(
-          endpoint,
-          name,
+      return EndpointSummary.notConnected(
+          target,
           address.getHostAddress(),
+          settings.versions(),
           Failure.of(FailureKind.FORBIDDEN, refusal.get()),
           probedAt,
-          start);
+          millisSince(start));
     }
 
-    VersionProber.Target target =
-        new VersionProber.Target(endpoint, new InetSocketAddress(address, endpoint.port()), name);
-    List<VersionProber.Attempt> attempts = probeVersions(target, deadline, timeout);
-    return summarize(target, attempts, deadline, timeout, probedAt, millisSince(start));
-  }
-
-  /** An endpoint that was never connected to: every version failed the same way. */
-  private EndpointResult notConnected(
-      Endpoint endpoint,
-      String name,
-      String address,
-      Failure failure,
-      Instant probedAt,
-      long startNanos) {
-    List<VersionResult> versions =
-        settings.versions().stream().map(v -> VersionResult.failed(v, failure, 0)).toList();
-    return new EndpointResult(
-        endpoint,
-        name,
-        address,
-        List.of(),
-        null,
-        null,
-        null,
-        null,
-        ServerSoftware.UNKNOWN,
-        null,
-        failure,
-        versions,
+    VersionProber.Destination destination =
+        new VersionProber.Destination(
+            endpoint, new InetSocketAddress(address, endpoint.port()), target.nameToPresent());
+    Observation observed = observe(destination, deadline, timeout);
+    return EndpointSummary.of(
+        destination,
+        observed.attempts(),
+        certificate(destination, observed.chain()),
         probedAt,
-        millisSince(startNanos));
+        millisSince(start));
   }
 
-  private List<VersionProber.Attempt> probeVersions(
-      VersionProber.Target target, Instant deadline, Duration timeout) {
+  /**
+   * What the connections to one address found: one attempt per version, and the certificate chain
+   * (empty when none was seen).
+   */
+  private record Observation(List<VersionProber.Attempt> attempts, List<X509Certificate> chain) {}
+
+  /**
+   * The version probes, and beside them the explicit step that fetches a TLS 1.3 chain (encrypted
+   * in the handshake, so only a full handshake shows it). That step starts as soon as the TLS 1.3
+   * probe has been accepted and the TLS 1.2 probe showed no cleartext chain, while the older
+   * versions may still be probed; so a TLS 1.3-only endpoint does not pay for it at the end, and no
+   * endpoint gets a connection it did not get before.
+   */
+  private Observation observe(
+      VersionProber.Destination destination, Instant deadline, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<VersionProber.Attempt>> futures = new ArrayList<>();
+      Map<TlsVersion, Future<VersionProber.Attempt>> versions = new EnumMap<>(TlsVersion.class);
       for (TlsVersion version : settings.versions()) {
-        futures.add(
+        versions.put(
+            version,
             executor.submit(
                 () ->
                     limiter.withSlot(
-                        target.address().getAddress(),
+                        destination.address().getAddress(),
                         deadline,
                         () ->
                             versionProber.probe(
-                                target, version, connectionDeadline(deadline, timeout)),
+                                destination, version, connectionDeadline(deadline, timeout)),
                         () -> noSlot(version))));
       }
-      return futures.stream().map(EndpointProber::join).toList();
+      Future<List<X509Certificate>> tls13Chain =
+          versions.containsKey(TlsVersion.TLS_1_3)
+              ? executor.submit(
+                  () -> fetchTls13ChainUnlessShown(destination, versions, deadline, timeout))
+              : null;
+      List<VersionProber.Attempt> attempts =
+          versions.values().stream().map(EndpointProber::join).toList();
+      List<X509Certificate> chain =
+          attempts.stream()
+              .filter(a -> a.chain() != null && !a.chain().isEmpty())
+              .max(Comparator.comparing(a -> a.result().version()))
+              .map(VersionProber.Attempt::chain)
+              .orElseGet(() -> tls13Chain == null ? List.of() : join(tls13Chain));
+      return new Observation(attempts, chain);
     }
   }
 
-  private EndpointResult summarize(
-      VersionProber.Target target,
-      List<VersionProber.Attempt> attempts,
-      Instant deadline,
-      Duration timeout,
-      Instant probedAt,
-      long elapsedMillis) {
-    List<VersionResult> versions =
-        attempts.stream()
-            .map(VersionProber.Attempt::result)
-            .sorted(Comparator.comparing(VersionResult::version))
-            .toList();
-    List<TlsVersion> accepted =
-        versions.stream().filter(VersionResult::accepted).map(VersionResult::version).toList();
-    VersionResult best =
-        versions.stream().filter(VersionResult::accepted).reduce((a, b) -> b).orElse(null);
-    List<String> transcript =
-        attempts.stream()
-            .map(VersionProber.Attempt::transcript)
-            .max(Comparator.comparingInt(List::size))
-            .orElse(List.of());
-    String banner =
-        attempts.stream()
-            .map(VersionProber.Attempt::greeting)
-            .filter(Objects::nonNull)
-            .findFirst()
-            .orElse(null);
-    boolean anyHandshake =
-        versions.stream().anyMatch(v -> v.status() != VersionResult.VersionStatus.NOT_TESTED);
-    Failure failure = anyHandshake ? null : mostCommonFailure(versions);
-
-    return new EndpointResult(
-        target.endpoint(),
-        target.serverName(),
-        target.address().getAddress().getHostAddress(),
-        accepted,
-        best == null ? null : best.version(),
-        best == null ? null : best.cipherSuite(),
-        startTlsAdvertised(target.endpoint(), anyHandshake, failure),
-        banner,
-        ServerSoftware.detect(transcript),
-        certificate(target, attempts, accepted, deadline, timeout),
-        failure,
-        versions,
-        probedAt,
-        elapsedMillis);
-  }
-
-  /** From the cleartext handshake of the newest version up to 1.2, else one TLS 1.3 handshake. */
-  private CertificateInfo certificate(
-      VersionProber.Target target,
-      List<VersionProber.Attempt> attempts,
-      List<TlsVersion> accepted,
+  private List<X509Certificate> fetchTls13ChainUnlessShown(
+      VersionProber.Destination destination,
+      Map<TlsVersion, Future<VersionProber.Attempt>> versions,
       Instant deadline,
       Duration timeout) {
-    List<X509Certificate> chain =
-        attempts.stream()
-            .filter(a -> a.chain() != null && !a.chain().isEmpty())
-            .max(Comparator.comparing(a -> a.result().version()))
-            .map(VersionProber.Attempt::chain)
-            .orElse(null);
-    if (chain == null && accepted.contains(TlsVersion.TLS_1_3)) {
-      chain =
-          limiter.withSlot(
-              target.address().getAddress(),
-              deadline,
-              () -> versionProber.fetchTls13Chain(target, connectionDeadline(deadline, timeout)),
-              List::of);
+    Future<VersionProber.Attempt> tls12 = versions.get(TlsVersion.TLS_1_2);
+    if (!join(versions.get(TlsVersion.TLS_1_3)).result().accepted()
+        || (tls12 != null && join(tls12).chain() != null)) {
+      return List.of(); // nothing to fetch, or the cleartext chain of TLS 1.2 will do
     }
-    if (chain == null || chain.isEmpty()) {
+    return limiter.withSlot(
+        destination.address().getAddress(),
+        deadline,
+        () -> versionProber.fetchTls13Chain(destination, connectionDeadline(deadline, timeout)),
+        List::of);
+  }
+
+  private CertificateInfo certificate(
+      VersionProber.Destination destination, List<X509Certificate> chain) {
+    if (chain.isEmpty()) {
       return null;
     }
-    String name = target.serverName() != null ? target.serverName() : target.endpoint().host();
+    String name =
+        destination.serverName() != null ? destination.serverName() : destination.endpoint().host();
     return certificates.inspect(chain, name);
   }
 
   private static Instant connectionDeadline(Instant endpointDeadline, Duration timeout) {
     Instant own = Instant.now().plus(timeout);
     return own.isBefore(endpointDeadline) ? own : endpointDeadline;
-  }
-
-  private static Boolean startTlsAdvertised(
-      Endpoint endpoint, boolean anyHandshake, Failure failure) {
-    if (!endpoint.protocol().usesStartTls()) {
-      return null;
-    }
-    if (anyHandshake || failure.kind() == FailureKind.STARTTLS_REFUSED) {
-      return true;
-    }
-    return failure.kind() == FailureKind.STARTTLS_NOT_ADVERTISED ? false : null;
-  }
-
-  private static Failure mostCommonFailure(List<VersionResult> versions) {
-    return versions.stream()
-        .map(VersionResult::failure)
-        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
-        .entrySet()
-        .stream()
-        .max(
-            Comparator.<Map.Entry<Failure, Long>>comparingLong(Map.Entry::getValue)
-                .thenComparing(e -> e.getKey().kind()))
-        .map(Map.Entry::getKey)
-        .orElseThrow();
   }
 
   private static VersionProber.Attempt noSlot(TlsVersion version) {

@@ -1,6 +1,5 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,7 +19,6 @@ import java.util.List;
  * @param failure why no version could be tested at all; null when at least one handshake ran
  * @param versions one result per probed version, oldest first
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record EndpointResult(
     Endpoint endpoint,
     String serverName,

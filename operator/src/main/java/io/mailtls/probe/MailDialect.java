@@ -9,13 +9,4 @@ import java.io.IOException;
 interface MailDialect {
 
   void startTls(MailConnection connection) throws IOException, ProbeException;
-
-  static MailDialect forProtocol(MailProtocol protocol, String ehloName) {
-    return switch (protocol.dialect()) {
-      case SMTP -> new SmtpDialect(ehloName);
-      case IMAP -> new ImapDialect();
-      case POP3 -> new Pop3Dialect();
-      case IMPLICIT -> new ImplicitTlsDialect();
-    };
-  }
 }

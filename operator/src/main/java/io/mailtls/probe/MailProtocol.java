@@ -1,9 +1,9 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The mail protocols the engine speaks, named by the URI scheme of an endpoint. */
@@ -16,12 +16,26 @@ public enum MailProtocol {
   POP3("pop3", 110, Dialect.POP3),
   POP3S("pop3s", 995, Dialect.IMPLICIT);
 
-  /** How a connection reaches TLS: a plain-text STARTTLS dialogue, or TLS from the first byte. */
+  /**
+   * How a connection reaches TLS: a plain-text STARTTLS dialogue, or TLS from the first byte. The
+   * table of which class speaks each one is here, and nowhere else.
+   */
   public enum Dialect {
-    SMTP,
-    IMAP,
-    POP3,
-    IMPLICIT
+    SMTP(SmtpDialect::new),
+    IMAP(ehloName -> new ImapDialect()),
+    POP3(ehloName -> new Pop3Dialect()),
+    IMPLICIT(ehloName -> new ImplicitTlsDialect());
+
+    private final Function<String, MailDialect> factory;
+
+    Dialect(Function<String, MailDialect> factory) {
+      this.factory = factory;
+    }
+
+    /** A fresh dialogue for one connection; {@code ehloName} is what SMTP gives in EHLO. */
+    MailDialect start(String ehloName) {
+      return factory.apply(ehloName);
+    }
   }
 
   private final String scheme;
@@ -34,7 +48,6 @@ public enum MailProtocol {
     this.dialect = dialect;
   }
 
-  @JsonValue
   public String scheme() {
     return scheme;
   }

@@ -68,7 +68,11 @@ public record ProbeSettings(
     return new ProbeSettings(timeout, value, versions, ehloName, caFile, guard, maxConnections);
   }
 
+  /** Throws IllegalArgumentException naming the file when it holds no readable certificate. */
   public ProbeSettings withCaFile(Path value) {
+    if (value != null) {
+      CertificateInspector.trusting(value); // read now, so a bad file is reported before any probe
+    }
     return new ProbeSettings(
         timeout, maxConnectionsPerHost, versions, ehloName, value, guard, maxConnections);
   }

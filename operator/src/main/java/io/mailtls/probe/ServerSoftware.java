@@ -1,6 +1,5 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -33,7 +32,6 @@ public enum ServerSoftware {
     this.pattern = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
   }
 
-  @JsonValue
   public String displayName() {
     return displayName;
   }

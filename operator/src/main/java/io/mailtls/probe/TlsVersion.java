@@ -1,7 +1,5 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -22,7 +20,6 @@ public enum TlsVersion {
   }
 
   /** The name used everywhere users see a version: CLI, JSON, status, metric labels. */
-  @JsonValue
   public String label() {
     return label;
   }
@@ -35,7 +32,6 @@ public enum TlsVersion {
     return compareTo(other) >= 0;
   }
 
-  @JsonCreator
   public static TlsVersion fromLabel(String label) {
     return Arrays.stream(values())
         .filter(v -> v.label.equalsIgnoreCase(label))

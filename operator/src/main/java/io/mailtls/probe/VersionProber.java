@@ -27,8 +27,11 @@ final class VersionProber {
   /** Enough for a ServerHello plus a long certificate chain; more is not read. */
   static final int MAX_HANDSHAKE_BYTES = 256 * 1024;
 
-  /** Where to connect: the address that was resolved (and checked), and the name to present. */
-  record Target(Endpoint endpoint, InetSocketAddress address, String serverName) {}
+  /**
+   * Where one connection goes: the address that was resolved (and checked by the guard), and the
+   * name to present in SNI (null: none).
+   */
+  record Destination(Endpoint endpoint, InetSocketAddress address, String serverName) {}
 
   /** What one connection learned: the version's result and what the server said on the way. */
   record Attempt(
@@ -44,12 +47,12 @@ final class VersionProber {
     this.ehloName = ehloName;
   }
 
-  Attempt probe(Target target, TlsVersion version, Instant deadline) {
+  Attempt probe(Destination target, TlsVersion version, Instant deadline) {
     long start = System.nanoTime();
     MailConnection connection = null;
     try {
       connection = MailConnection.open(target.address(), deadline);
-      MailDialect.forProtocol(target.endpoint().protocol(), ehloName).startTls(connection);
+      target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
       connection.phase(MailConnection.Phase.HANDSHAKE);
       connection.write(helloBuilder.build(version, target.serverName()));
       ServerReply reply = new ServerReplyReader(connection.input(), MAX_HANDSHAKE_BYTES).read();
@@ -74,9 +77,9 @@ final class VersionProber {
    * completes a handshake to read it. Trust is not decided here: the chain is only captured and
    * then validated by {@link CertificateInspector}; no data is ever sent over this session.
    */
-  List<X509Certificate> fetchTls13Chain(Target target, Instant deadline) {
+  List<X509Certificate> fetchTls13Chain(Destination target, Instant deadline) {
     try (MailConnection connection = MailConnection.open(target.address(), deadline)) {
-      MailDialect.forProtocol(target.endpoint().protocol(), ehloName).startTls(connection);
+      target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
       SSLContext context = SSLContext.getInstance("TLSv1.3");
       context.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
       try (SSLSocket tls =

@@ -1,14 +1,11 @@
 package io.mailtls.probe;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * What one connection found out about one protocol version.
  *
  * @param cipherSuite the suite the server chose, when accepted
  * @param failure why the version was not accepted or could not be tested; null when accepted
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record VersionResult(
     TlsVersion version,
     VersionStatus status,

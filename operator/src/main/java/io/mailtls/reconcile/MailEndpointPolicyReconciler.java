@@ -10,24 +10,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
-import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.EndpointOutcome;
-import io.mailtls.policy.InvalidPolicyException;
-import io.mailtls.policy.PolicyChecker;
-import io.mailtls.policy.PolicyRequest;
-import io.mailtls.policy.PolicyStatusBuilder;
-import io.mailtls.policy.ProbeSchedule;
-import io.mailtls.policy.VerdictChange;
+import io.mailtls.policy.PolicyRound;
+import io.mailtls.policy.RoundResult;
+import io.mailtls.status.PolicyRef;
+import io.mailtls.status.StatusRecorder;
 import java.net.HttpURLConnection;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a policy, probes its endpoints when due, writes what was found into its status, and asks to
@@ -49,89 +39,52 @@ import org.slf4j.LoggerFactory;
     maxInterval = 300_000)
 public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPolicy> {
   public static final String NAME = "mailendpointpolicy";
-  private static final Logger log = LoggerFactory.getLogger(MailEndpointPolicyReconciler.class);
 
-  private final PolicyChecker checker;
-  private final PolicyEvents events;
-  private final MailTlsMetrics metrics;
-  private final Clock clock;
+  private final PolicyRound round;
+  private final StatusRecorder recorder;
 
   /** Rounds probed but not yet written, by policy; an entry lives only until the write succeeds. */
-  private final Map<ResourceID, MailEndpointPolicyStatus> unwritten = new ConcurrentHashMap<>();
+  private final Map<ResourceID, RoundResult> unwritten = new ConcurrentHashMap<>();
 
-  MailEndpointPolicyReconciler(
-      PolicyChecker checker, PolicyEvents events, MailTlsMetrics metrics, Clock clock) {
-    this.checker = checker;
-    this.events = events;
-    this.metrics = metrics;
-    this.clock = clock;
+  MailEndpointPolicyReconciler(PolicyRound round, StatusRecorder recorder) {
+    this.round = round;
+    this.recorder = recorder;
   }
 
   @Override
   public UpdateControl<MailEndpointPolicy> reconcile(
       MailEndpointPolicy policy, Context<MailEndpointPolicy> context) {
-    String namespace = policy.getMetadata().getNamespace();
-    String name = policy.getMetadata().getName();
     ResourceID id = ResourceID.fromResource(policy);
+    PolicyRef ref =
+        new PolicyRef(
+            policy.getMetadata().getNamespace(),
+            policy.getMetadata().getName(),
+            policy.getMetadata().getUid());
     if (context.isPrimaryResourceDeleted()) {
       unwritten.remove(id);
-      metrics.remove(namespace, name);
+      recorder.forget(ref);
       return UpdateControl.noUpdate();
     }
     long generation = policy.getMetadata().getGeneration();
-    MailEndpointPolicyStatus previous = policy.getStatus();
-
-    PolicyRequest request;
-    try {
-      request = PolicyRequest.from(policy.getSpec());
-    } catch (InvalidPolicyException e) {
-      MailEndpointPolicyStatus invalid =
-          PolicyStatusBuilder.invalid(previous, generation, e.getMessage(), clock.instant());
-      writeStatus(policy, context, invalid);
-      metrics.show(namespace, name, PolicyRequest.DEFAULT_INTERVAL, invalid);
-      return UpdateControl.noUpdate(); // a spec edit brings the next call
-    }
-    if (request.suspend()) {
-      MailEndpointPolicyStatus suspended =
-          PolicyStatusBuilder.suspended(previous, generation, clock.instant());
-      writeStatus(policy, context, suspended);
-      metrics.show(namespace, name, request.interval(), suspended);
-      return UpdateControl.noUpdate();
-    }
-    MailEndpointPolicyStatus next = unwritten.remove(id);
-    if (next == null || !Objects.equals(next.observedGeneration(), generation)) {
-      Duration wait =
-          ProbeSchedule.untilDue(previous, generation, request.interval(), clock.instant());
-      if (wait.isPositive()) {
-        // Also right after a restart: the series come back from the status before any new probe.
-        metrics.show(namespace, name, request.interval(), previous);
-        return UpdateControl.<MailEndpointPolicy>noUpdate().rescheduleAfter(wait);
-      }
-      next = probe(request, previous, generation);
+    RoundResult result = unwritten.remove(id);
+    if (result == null || !Objects.equals(result.status().observedGeneration(), generation)) {
+      result = round.next(policy.getSpec(), generation, policy.getStatus());
     }
     boolean written;
     try {
-      written = writeStatus(policy, context, next);
+      written =
+          recorder.record(
+              ref, policy.getStatus(), result, status -> writeStatus(policy, context, status));
     } catch (RuntimeException apiError) {
-      unwritten.put(id, next); // for the retry, which writes it without probing again
+      if (result instanceof RoundResult.Probed) {
+        unwritten.put(id, result); // for the retry, which writes it without probing again
+      }
       throw apiError;
     }
-    if (!written) {
-      return UpdateControl.noUpdate(); // deleted while probing: nothing more to do
-    }
-    metrics.show(namespace, name, request.interval(), next);
-    events.publish(policy, VerdictChange.between(previous, next));
-    return UpdateControl.<MailEndpointPolicy>noUpdate()
-        .rescheduleAfter(ProbeSchedule.afterRound(request.interval()));
-  }
-
-  private MailEndpointPolicyStatus probe(
-      PolicyRequest request, MailEndpointPolicyStatus previous, long generation) {
-    Instant started = clock.instant();
-    List<EndpointOutcome> outcomes = checker.check(request);
-    metrics.recordRound(outcomes);
-    return PolicyStatusBuilder.probed(
-        previous, generation, outcomes, started, Duration.between(started, clock.instant()));
+    UpdateControl<MailEndpointPolicy> done = UpdateControl.noUpdate();
+    // No recheck for a deleted policy, nor for a suspended or invalid one: its next edit brings
+    // one.
+    return written ? result.recheckAfter().map(done::rescheduleAfter).orElse(done) : done;
   }
 
   /**
@@ -145,19 +98,12 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
       MailEndpointPolicy policy,
       Context<MailEndpointPolicy> context,
       MailEndpointPolicyStatus next) {
-    if (Objects.equals(policy.getStatus(), next)) {
-      return true;
-    }
     try {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
           policy, context, current -> withStatus(current, next));
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        log.debug(
-            "{}/{} was deleted while it was probed",
-            policy.getMetadata().getNamespace(),
-            policy.getMetadata().getName());
         return false;
       }
       throw e;

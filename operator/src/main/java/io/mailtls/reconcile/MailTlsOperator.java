@@ -6,9 +6,11 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.PolicyChecker;
+import io.mailtls.policy.PolicyRound;
+import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.status.StatusRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -20,19 +22,46 @@ import org.slf4j.LoggerFactory;
 public final class MailTlsOperator implements AutoCloseable {
   /**
    * @param namespaces the namespaces to watch; empty means all
-   * @param leaseNamespace where the leader-election Lease lives; null disables leader election
+   * @param leaderElection the Lease that elects the active replica; null disables leader election
    * @param identity this replica's name in the Lease and in Events (the pod name in a cluster)
    * @param concurrentPolicies how many policies are probed at once
    * @param shutdownTimeout how long a stop waits for in-flight probe rounds before abandoning them
    */
   public record Config(
       Set<String> namespaces,
-      String leaseName,
-      String leaseNamespace,
+      LeaderElection leaderElection,
       String identity,
       int concurrentPolicies,
       Duration shutdownTimeout,
       ProbeSettings probeSettings) {}
+
+  /**
+   * @param leaseDuration how long a Lease holds without renewal: a standby takes over this long
+   *     after the leader stopped renewing
+   * @param renewDeadline how long the leader keeps trying to renew before it gives up; shorter than
+   *     {@code leaseDuration}
+   */
+  public record LeaderElection(
+      String leaseName, String leaseNamespace, Duration leaseDuration, Duration renewDeadline) {
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
+
+    public LeaderElection {
+      if (renewDeadline.compareTo(leaseDuration) >= 0) {
+        throw new IllegalArgumentException(
+            "the renew deadline ("
+                + renewDeadline
+                + ") must be shorter than the lease duration ("
+                + leaseDuration
+                + ")");
+      }
+    }
+
+    /** Tries to take or renew the Lease this often: a fifth of the renew deadline (2 s default). */
+    Duration retryPeriod() {
+      return renewDeadline.dividedBy(5);
+    }
+  }
 
   private static final Logger log = LoggerFactory.getLogger(MailTlsOperator.class);
 
@@ -59,11 +88,15 @@ public final class MailTlsOperator implements AutoCloseable {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()))
                   .withConcurrentReconciliationThreads(config.concurrentPolicies())
                   .withReconciliationTerminationTimeout(config.shutdownTimeout());
-              if (config.leaseNamespace() != null) {
+              LeaderElection election = config.leaderElection();
+              if (election != null) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
-                            config.leaseName())
-                        .withLeaseNamespace(config.leaseNamespace())
+                            election.leaseName())
+                        .withLeaseNamespace(election.leaseNamespace())
+                        .withLeaseDuration(election.leaseDuration())
+                        .withRenewDeadline(election.renewDeadline())
+                        .withRetryPeriod(election.retryPeriod())
                         .withIdentity(config.identity())
                         .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
@@ -74,12 +107,11 @@ public final class MailTlsOperator implements AutoCloseable {
                         .build());
               }
             });
+    Clock clock = Clock.systemUTC();
     MailEndpointPolicyReconciler reconciler =
         new MailEndpointPolicyReconciler(
-            new PolicyChecker(new EndpointProber(config.probeSettings())),
-            new PolicyEvents(client, config.identity()),
-            metrics,
-            Clock.systemUTC());
+            new PolicyRound(new ProbeRound(new EndpointProber(config.probeSettings())), clock),
+            new StatusRecorder(metrics, new PolicyEvents(client, config.identity(), clock)));
     operator.register(
         reconciler,
         c -> {

@@ -2,10 +2,14 @@ package io.mailtls.reconcile;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.policy.VerdictChange;
+import io.mailtls.status.PolicyRef;
+import io.mailtls.status.VerdictChangeNotifier;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,61 +22,60 @@ import org.slf4j.LoggerFactory;
  * unreachable, Normal when it recovers. An Event that cannot be written is logged and dropped: it
  * must never stop the status from being written.
  */
-final class PolicyEvents {
+final class PolicyEvents implements VerdictChangeNotifier {
   static final String COMPONENT = "mailtls-operator";
   private static final Logger log = LoggerFactory.getLogger(PolicyEvents.class);
 
   private final KubernetesClient client;
   private final String instance;
+  private final Clock clock;
 
-  PolicyEvents(KubernetesClient client, String instance) {
+  PolicyEvents(KubernetesClient client, String instance, Clock clock) {
     this.client = client;
     this.instance = instance;
+    this.clock = clock;
   }
 
-  void publish(MailEndpointPolicy policy, List<VerdictChange> changes) {
+  @Override
+  public void publish(PolicyRef policy, List<VerdictChange> changes) {
     for (VerdictChange change : changes) {
-      change.log(log, policy.getMetadata().getNamespace(), policy.getMetadata().getName());
       try {
         client
             .v1()
             .events()
-            .inNamespace(policy.getMetadata().getNamespace())
+            .inNamespace(policy.namespace())
             .resource(event(policy, change))
             .create();
       } catch (KubernetesClientException e) {
-        log.warn(
-            "could not record an Event for {}/{}: {}",
-            policy.getMetadata().getNamespace(),
-            policy.getMetadata().getName(),
-            e.getMessage());
+        log.warn("could not record an Event for {}: {}", policy, e.getMessage());
       }
     }
   }
 
-  private Event event(MailEndpointPolicy policy, VerdictChange change) {
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  private Event event(PolicyRef policy, VerdictChange change) {
+    Instant now = clock.instant();
+    String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
     return new EventBuilder()
         .withNewMetadata()
         .withName(
-            policy.getMetadata().getName()
+            policy.name()
                 + "."
-                + Long.toHexString(System.currentTimeMillis())
+                + Long.toHexString(now.toEpochMilli())
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
-        .withNamespace(policy.getMetadata().getNamespace())
+        .withNamespace(policy.namespace())
         .endMetadata()
         .withNewInvolvedObject()
-        .withApiVersion(policy.getApiVersion())
-        .withKind(policy.getKind())
-        .withName(policy.getMetadata().getName())
-        .withNamespace(policy.getMetadata().getNamespace())
-        .withUid(policy.getMetadata().getUid())
+        .withApiVersion(HasMetadata.getApiVersion(MailEndpointPolicy.class))
+        .withKind(HasMetadata.getKind(MailEndpointPolicy.class))
+        .withName(policy.name())
+        .withNamespace(policy.namespace())
+        .withUid(policy.uid())
         .endInvolvedObject()
         .withType(change.isRecovery() ? "Normal" : "Warning")
         .withReason(change.now().verdict())
         .withMessage(change.message())
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
+        .withFirstTimestamp(timestamp)
+        .withLastTimestamp(timestamp)
         .withCount(1)
         .withNewSource()
         .withComponent(COMPONENT)

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailtls.api.MailEndpointPolicy;
-import io.mailtls.api.PolicySchema;
+import io.mailtls.schema.PolicySchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,16 +3,16 @@ package io.mailtls.standalone;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.EndpointOutcome;
-import io.mailtls.policy.InvalidPolicyException;
-import io.mailtls.policy.PolicyChecker;
-import io.mailtls.policy.PolicyRequest;
-import io.mailtls.policy.PolicyStatusBuilder;
-import io.mailtls.policy.ProbeSchedule;
-import io.mailtls.policy.VerdictChange;
+import io.mailtls.policy.PolicyRound;
+import io.mailtls.policy.ProbeRound;
+import io.mailtls.policy.RoundResult;
+import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeSettings;
+import io.mailtls.status.PolicyRef;
+import io.mailtls.status.StatusRecorder;
+import io.mailtls.status.VerdictChangeNotifier;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,84 +23,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's loop without a cluster: each policy is probed on its interval (with jitter), its
- * status kept in memory, its series shown on /metrics, and verdict changes logged.
+ * The operator's loop without a cluster: the same {@link PolicyRound} and {@link StatusRecorder},
+ * with statuses kept in memory and each policy looked at again when its round says so.
  */
 public final class StandaloneRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StandaloneRunner.class);
 
-  private final PolicyChecker checker;
-  private final MailTlsMetrics metrics;
-  private final Clock clock;
+  private final PolicyRound round;
+  private final StatusRecorder recorder;
   private final ScheduledExecutorService scheduler;
-  private final Map<String, MailEndpointPolicyStatus> statuses = new ConcurrentHashMap<>();
+  private final Map<PolicyRef, MailEndpointPolicyStatus> statuses = new ConcurrentHashMap<>();
 
-  public StandaloneRunner(
-      PolicyChecker checker, MailTlsMetrics metrics, Clock clock, int concurrentPolicies) {
-    this.checker = checker;
-    this.metrics = metrics;
-    this.clock = clock;
+  public StandaloneRunner(PolicyRound round, StatusRecorder recorder, int concurrentPolicies) {
+    this.round = round;
+    this.recorder = recorder;
     this.scheduler = Executors.newScheduledThreadPool(concurrentPolicies);
+  }
+
+  /**
+   * The standalone mode's wiring: the engine with these settings, statuses in memory, no Events.
+   */
+  public static StandaloneRunner create(
+      ProbeSettings settings, MailTlsMetrics metrics, Clock clock, int concurrentPolicies) {
+    return new StandaloneRunner(
+        new PolicyRound(new ProbeRound(new EndpointProber(settings)), clock),
+        new StatusRecorder(metrics, VerdictChangeNotifier.NONE),
+        concurrentPolicies);
   }
 
   /** Starts probing every policy now; each then repeats on its own interval. */
   public void start(List<MailEndpointPolicy> policies) {
     for (MailEndpointPolicy policy : policies) {
-      scheduler.execute(() -> round(policy));
+      scheduler.execute(() -> turn(policy));
     }
   }
 
   /** The last status of a policy, or null before its first round. */
   public MailEndpointPolicyStatus status(String namespace, String name) {
-    return statuses.get(namespace + "/" + name);
+    return statuses.get(new PolicyRef(namespace, name, null));
   }
 
   public boolean isRunning() {
     return !scheduler.isShutdown();
   }
 
-  private void round(MailEndpointPolicy policy) {
-    String namespace = policy.getMetadata().getNamespace();
-    String name = policy.getMetadata().getName();
-    String key = namespace + "/" + name;
-    PolicyRequest request;
+  /** After a round that failed in a way no result describes (a bug): try again, do not go quiet. */
+  static final Duration RETRY_AFTER_ERROR = Duration.ofMinutes(1);
+
+  private void turn(MailEndpointPolicy policy) {
+    PolicyRef ref =
+        new PolicyRef(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), null);
     try {
-      request = PolicyRequest.from(policy.getSpec());
-    } catch (InvalidPolicyException e) {
-      log.error("{}: {}", key, e.getMessage()); // the file passed the schema: should not happen
-      return;
+      turn(policy, ref);
+    } catch (RuntimeException e) {
+      log.error("{}: the round failed; trying again in {}", ref, RETRY_AFTER_ERROR, e);
+      schedule(policy, RETRY_AFTER_ERROR);
     }
-    if (request.suspend()) {
-      log.info("{}: suspended, not probed", key);
-      return;
-    }
-    try {
-      MailEndpointPolicyStatus previous = statuses.get(key);
-      Instant started = clock.instant();
-      List<EndpointOutcome> outcomes = checker.check(request);
-      MailEndpointPolicyStatus next =
-          PolicyStatusBuilder.probed(
-              previous, 1, outcomes, started, Duration.between(started, clock.instant()));
-      statuses.put(key, next);
-      metrics.recordRound(outcomes);
-      metrics.show(namespace, name, request.interval(), next);
-      VerdictChange.between(previous, next).forEach(c -> c.log(log, namespace, name));
-      log.atInfo()
-          .addKeyValue("namespace", namespace)
-          .addKeyValue("policy", name)
-          .log(
-              "probed {} endpoints: {} compliant, {} non-compliant, {} unreachable",
-              next.summary().total(),
-              next.summary().compliant(),
-              next.summary().nonCompliant(),
-              next.summary().unreachable());
-    } finally {
-      if (!scheduler.isShutdown()) {
-        scheduler.schedule(
-            () -> round(policy),
-            ProbeSchedule.afterRound(request.interval()).toMillis(),
-            TimeUnit.MILLISECONDS);
-      }
+  }
+
+  private void turn(MailEndpointPolicy policy, PolicyRef ref) {
+    Long generation = policy.getMetadata().getGeneration();
+    MailEndpointPolicyStatus previous = statuses.get(ref);
+    RoundResult result =
+        round.next(policy.getSpec(), generation == null ? 1 : generation, previous);
+    recorder.record(
+        ref,
+        previous,
+        result,
+        status -> {
+          statuses.put(ref, status);
+          return true;
+        });
+    result.recheckAfter().ifPresent(wait -> schedule(policy, wait));
+  }
+
+  private void schedule(MailEndpointPolicy policy, Duration wait) {
+    if (!scheduler.isShutdown()) {
+      scheduler.schedule(() -> turn(policy), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

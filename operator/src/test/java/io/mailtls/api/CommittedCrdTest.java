@@ -2,6 +2,8 @@ package io.mailtls.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtls.TestingProject;
+import io.mailtls.schema.PolicySchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +20,7 @@ class CommittedCrdTest {
         getClass().getClassLoader().getResourceAsStream(PolicySchema.CRD_RESOURCE)) {
       generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    Path committed =
-        PolicySchemaTest.PROJECT.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
+    Path committed = TestingProject.ROOT.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
     assertThat(Files.readString(committed))
         .as("%s is stale: run scripts/update-crds.sh and commit the result", committed)
         .isEqualTo(generated);

@@ -25,8 +25,10 @@ class OperatorCommandTest {
   void defaultsWatchAllNamespacesWithLeaderElection() throws Exception {
     MailTlsOperator.Config config = parse("--identity", "pod-a");
     assertThat(config.namespaces()).isEmpty();
-    assertThat(config.leaseName()).isEqualTo("mailtls-operator");
-    assertThat(config.leaseNamespace()).isEqualTo("test");
+    assertThat(config.leaderElection())
+        .isEqualTo(
+            new MailTlsOperator.LeaderElection(
+                "mailtls-operator", "test", Duration.ofSeconds(15), Duration.ofSeconds(10)));
     assertThat(config.identity()).isEqualTo("pod-a");
     assertThat(config.concurrentPolicies()).isEqualTo(10);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -71,10 +73,23 @@ class OperatorCommandTest {
             "--identity",
             "pod-a");
     assertThat(config.namespaces()).isEqualTo(Set.of("mail", "relay"));
-    assertThat(config.leaseNamespace()).isNull();
+    assertThat(config.leaderElection()).isNull();
     assertThat(config.concurrentPolicies()).isEqualTo(3);
     assertThat(config.probeSettings().maxConnectionsPerHost()).isEqualTo(1);
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void theLeaseTimingIsAnOptionAndMustBeConsistent() throws Exception {
+    MailTlsOperator.Config config =
+        parse("--lease-duration", "4s", "--lease-renew-deadline", "3s", "--identity", "pod-a");
+    assertThat(config.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(config.leaderElection().renewDeadline()).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(
+            () ->
+                parse("--lease-duration", "5s", "--lease-renew-deadline", "5s", "--identity", "a"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("the renew deadline (PT5S) must be shorter than the lease duration (PT5S)");
   }
 
   @Test

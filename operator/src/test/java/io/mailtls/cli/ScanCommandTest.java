@@ -7,7 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ScanCommandTest {
@@ -43,6 +48,41 @@ class ScanCommandTest {
   void missingCaFileIsAUsageError() {
     assertThat(run("scan", "--ca-file", "/nonexistent/ca.pem", "smtp://127.0.0.1")).isEqualTo(2);
     assertThat(err.toString()).contains("--ca-file /nonexistent/ca.pem is not a readable file");
+  }
+
+  @Test
+  void aCaFileThatIsNotPemIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "this is not a certificate\n");
+    for (String command : List.of("scan", "run", "operator")) {
+      List<String> args = new ArrayList<>(List.of(command, "--ca-file", notPem.toString()));
+      args.addAll(
+          switch (command) {
+            case "scan" -> List.of("smtp://127.0.0.1");
+            case "run" -> List.of("--policies", dir.toString());
+            default -> List.of("--no-leader-election");
+          });
+      err.getBuffer().setLength(0);
+
+      assertThat(run(args.toArray(String[]::new))).as(command).isEqualTo(2);
+      assertThat(err.toString()).as(command).startsWith("--ca-file " + notPem + " holds no");
+    }
+  }
+
+  @Test
+  void everyCommandTakesTheSameProbeOptions() {
+    for (String command : List.of("scan", "run", "operator")) {
+      CommandLine.Model.CommandSpec spec =
+          MailTlsCommand.commandLine().getSubcommands().get(command).getCommandSpec();
+      assertThat(spec.optionsMap().keySet())
+          .as(command)
+          .contains(
+              "--max-connections-per-host",
+              "--max-connections",
+              "--ehlo-name",
+              "--ca-file",
+              "--allow-ports",
+              "--deny-ranges");
+    }
   }
 
   @Test

@@ -10,11 +10,11 @@ import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.policy.PolicyStatusBuilder;
-import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,7 +32,7 @@ class MailTlsMetricsTest {
 
   static EndpointOutcome outcome(EndpointResult result) {
     return new EndpointOutcome(
-        new EndpointProber.Target(result.endpoint(), null),
+        new Target(result.endpoint(), null),
         result,
         ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
   }

@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mailtls.api.PolicySchema;
+import io.mailtls.TestingProject;
 import io.mailtls.http.AdminServer;
-import io.mailtls.policy.PolicyChecker;
-import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.Testbed;
+import io.mailtls.schema.PolicySchema;
 import io.mailtls.standalone.PolicyFiles;
 import io.mailtls.standalone.StandaloneRunner;
 import java.io.IOException;
@@ -47,8 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(Testbed.class)
 class MonitoringIT {
-  private static final Path PROJECT =
-      Path.of(System.getProperty("mailtls.project.root", "..")).toAbsolutePath().normalize();
+  private static final Path PROJECT = TestingProject.ROOT;
   private static final Path RULES = PROJECT.resolve("config/prometheus/mailtls-rules.yaml");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -80,15 +78,11 @@ class MonitoringIT {
         """);
     metrics = MailTlsMetrics.withJvmMetrics();
     runner =
-        new StandaloneRunner(
-            new PolicyChecker(
-                new EndpointProber(ProbeSettings.defaults().withCaFile(Testbed.caFile()))),
-            metrics,
-            Clock.systemUTC(),
-            2);
+        StandaloneRunner.create(
+            ProbeSettings.defaults().withCaFile(Testbed.caFile()), metrics, Clock.systemUTC(), 2);
     runner.start(PolicyFiles.load(policies, PolicySchema.fromClasspath()).policies());
     await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("mail", "edge") != null);
-    admin = AdminServer.start(0).metrics("/metrics", metrics::scrape);
+    admin = AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry());
 
     int port = freePort();
     prometheusUrl = "http://127.0.0.1:" + port;

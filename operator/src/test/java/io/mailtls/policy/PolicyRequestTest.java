@@ -8,7 +8,7 @@ import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MinimumVersion;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.probe.Endpoint;
-import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +25,7 @@ class PolicyRequestTest {
     PolicyRequest request =
         PolicyRequest.from(spec(List.of(new EndpointSpec("smtp://mx.example.com")), null, null));
     assertThat(request.targets())
-        .containsExactly(
-            new EndpointProber.Target(Endpoint.parse("smtp://mx.example.com:25"), null));
+        .containsExactly(new Target(Endpoint.parse("smtp://mx.example.com:25"), null));
     assertThat(request.compliance()).isEqualTo(CompliancePolicy.DEFAULT);
     assertThat(request.interval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(request.timeout()).isEqualTo(Duration.ofSeconds(10));

@@ -12,11 +12,11 @@ import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
-import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
 import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
@@ -25,22 +25,22 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class PolicyStatusBuilderTest {
-  static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+public class PolicyStatusBuilderTest {
+  public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
   static final Instant T1 = Instant.parse("2026-11-28T10:15:00Z");
 
-  static EndpointOutcome outcome(String target, Set<TlsVersion> accepted) {
+  public static EndpointOutcome outcome(String target, Set<TlsVersion> accepted) {
     return outcome(TestingResults.result(target, ServerSoftware.POSTFIX, accepted, Set.of()));
   }
 
   static EndpointOutcome outcome(EndpointResult result) {
     return new EndpointOutcome(
-        new EndpointProber.Target(result.endpoint(), null),
+        new Target(result.endpoint(), null),
         result,
         ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
   }
 
-  static EndpointOutcome refused(String target) {
+  public static EndpointOutcome refused(String target) {
     return outcome(
         TestingResults.failed(
             target,
@@ -65,11 +65,11 @@ class PolicyStatusBuilderTest {
     assertThat(status.lastProbeTime()).isEqualTo("2026-11-28T10:00:00Z");
     assertThat(status.summary()).isEqualTo(new StatusSummary(3, 1, 1, 1));
     assertThat(status.endpoints())
-        .extracting(EndpointStatus::target, EndpointStatus::verdict, EndpointStatus::reason)
+        .extracting(EndpointStatus::target, EndpointStatus::verdict, EndpointStatus::failure)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("smtp://a.example:25", "Compliant", "Compliant"),
+            org.assertj.core.groups.Tuple.tuple("smtp://a.example:25", "Compliant", null),
             org.assertj.core.groups.Tuple.tuple(
-                "smtp://b.example:25", "DeprecatedTLSAccepted", "DeprecatedTLSAccepted"),
+                "smtp://b.example:25", "DeprecatedTLSAccepted", null),
             org.assertj.core.groups.Tuple.tuple(
                 "imap://c.example:143", "Unreachable", "ConnectionRefused"));
     EndpointStatus b = status.endpoints().get(1);
@@ -181,7 +181,7 @@ class PolicyStatusBuilderTest {
 
     EndpointStatus endpoint = status.endpoints().getFirst();
     assertThat(endpoint.verdict()).isEqualTo("Forbidden");
-    assertThat(endpoint.reason()).isEqualTo("Forbidden");
+    assertThat(endpoint.failure()).isEqualTo("Forbidden");
     assertThat(endpoint.message())
         .isEqualTo(
             "was not probed: 169.254.169.254 is in the denied range 169.254.0.0/16 (the"

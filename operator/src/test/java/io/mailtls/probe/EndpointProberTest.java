@@ -539,7 +539,7 @@ class EndpointProberTest {
       List<EndpointResult> results =
           polite.probeAll(
               java.util.Collections.nCopies(
-                  3, new EndpointProber.Target(server.endpoint(MailProtocol.SMTPS), null)),
+                  3, new Target(server.endpoint(MailProtocol.SMTPS), null)),
               Duration.ofSeconds(2));
 
       assertThat(results)
@@ -567,7 +567,7 @@ class EndpointProberTest {
       List<EndpointResult> results =
           polite.probeAll(
               java.util.Collections.nCopies(
-                  6, new EndpointProber.Target(server.endpoint(MailProtocol.SMTPS), null)),
+                  6, new Target(server.endpoint(MailProtocol.SMTPS), null)),
               Duration.ofSeconds(1));
 
       assertThat(results)

@@ -2,12 +2,16 @@ package io.mailtls.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtls.TestingProject;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.Verdict;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,6 +39,38 @@ class MailServersIT {
     return labels.isBlank()
         ? List.of()
         : Arrays.stream(labels.split(" ")).map(TlsVersion::fromLabel).toList();
+  }
+
+  /** The table below names every listener of testbed/listeners.txt, with the versions it lists. */
+  @Test
+  void theTableCoversEveryTestbedListener() throws Exception {
+    CsvSource table =
+        getClass()
+            .getDeclaredMethod(
+                "acceptedVersionsAndVerdict",
+                String.class,
+                String.class,
+                Verdict.class,
+                String.class,
+                VersionResult.VersionStatus.class)
+            .getAnnotation(CsvSource.class);
+    Map<String, String> inTable = new TreeMap<>();
+    for (String row : table.value()) {
+      String[] f = row.split("\\|");
+      inTable.put(f[0].strip(), f[1].strip().replace("''", ""));
+    }
+    Map<String, String> inFile = new TreeMap<>();
+    for (String line : Files.readAllLines(TestingProject.ROOT.resolve("testbed/listeners.txt"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String[] f = line.split("\\|");
+        inFile.put(
+            f[6] + "://127.0.0.1:" + f[0],
+            f[4].equals("-")
+                ? ""
+                : f[4].replace("TLSv1 ", "TLSv1.0 ").replaceAll("TLSv1$", "TLSv1.0"));
+      }
+    }
+    assertThat(inTable).isEqualTo(inFile);
   }
 
   @ParameterizedTest(name = "{0} accepts [{1}]: {2}, SSLv3 {4}")

@@ -68,7 +68,7 @@ class HostileServerTextTest {
                   s -> s != null && s.summary() != null);
       EndpointStatus endpoint = status.endpoints().getFirst();
       assertThat(endpoint.verdict()).isEqualTo("StartTLSMissing");
-      assertThat(endpoint.reason()).isEqualTo("StartTLSRefused");
+      assertThat(endpoint.failure()).isEqualTo("StartTLSRefused");
       assertThat(endpoint.serverSoftware()).isEqualTo("Postfix");
       // What the server said is still there to read, without its escapes.
       assertThat(endpoint.message())

@@ -63,7 +63,6 @@ class MailEndpointPolicyOperatorIT {
             client,
             new MailTlsOperator.Config(
                 Set.of(),
-                "mailtls-operator",
                 null,
                 "operator-it",
                 4,
@@ -143,14 +142,14 @@ class MailEndpointPolicyOperatorIT {
             EndpointStatus::target,
             EndpointStatus::acceptedVersions,
             EndpointStatus::verdict,
-            EndpointStatus::reason)
+            EndpointStatus::failure)
         .containsExactly(
             tuple(
                 "smtp://127.0.0.1:24026",
                 List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"),
                 "DeprecatedTLSAccepted",
-                "DeprecatedTLSAccepted"),
-            tuple("smtps://127.0.0.1:24466", List.of("TLSv1.0"), "NoModernTLS", "NoModernTLS"),
+                null),
+            tuple("smtps://127.0.0.1:24466", List.of("TLSv1.0"), "NoModernTLS", null),
             tuple("smtp://127.0.0.1:24027", List.of(), "StartTLSMissing", "StartTLSNotAdvertised"),
             tuple("smtp://127.0.0.1:24999", List.of(), "Unreachable", "ConnectionRefused"));
     assertThat(status.endpoints().getFirst().remediation()).contains("smtpd_tls_protocols");

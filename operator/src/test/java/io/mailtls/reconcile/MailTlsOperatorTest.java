@@ -83,7 +83,7 @@ class MailTlsOperatorTest {
                   () -> TestingPolicies.status(client, "closed"),
                   s -> s != null && s.summary() != null && s.summary().total() == 1);
       assertThat(status.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
-      assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
+      assertThat(status.endpoints().getFirst().failure()).isEqualTo("ConnectionRefused");
       assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
       await()
           .atMost(Duration.ofSeconds(10))
@@ -122,7 +122,7 @@ class MailTlsOperatorTest {
       TestingPolicies.create(client, "before", "smtp://127.0.0.1:" + closedPort, "2s");
       assertThat(awaitEventReporter("before")).isEqualTo("replica-1");
 
-      // The Lease is not released on stop: the standby takes it once it expires (15 s).
+      // The Lease is not released on stop: the standby takes it once it expires (3 s here).
       first.close();
       await().atMost(Duration.ofSeconds(60)).until(() -> "replica-2".equals(leaseHolder()));
       TestingPolicies.create(client, "after", "smtp://127.0.0.1:" + closedPort, "2s");
@@ -137,8 +137,9 @@ class MailTlsOperatorTest {
         client,
         new MailTlsOperator.Config(
             Set.of(TestingPolicies.NAMESPACE),
-            "mailtls-handover",
-            "mailtls-system",
+            // Short: the hand-over waits for the Lease to run out.
+            new MailTlsOperator.LeaderElection(
+                "mailtls-handover", "mailtls-system", Duration.ofSeconds(3), Duration.ofSeconds(2)),
             identity,
             2,
             Duration.ofSeconds(5),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.mailtls.TestingProject;
 import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicySpec;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Testbed.class)
 @EnableKubernetesMockClient(crud = true, https = false)
 class OperatorRestartIT {
-  private static final Path ROOT = Path.of(System.getProperty("mailtls.project.root", ".."));
+  private static final Path ROOT = TestingProject.ROOT;
   private static final String MODERN = "smtp://127.0.0.1:24025";
   private static final String LEGACY = "smtp://127.0.0.1:24026";
 

@@ -23,8 +23,13 @@ final class TestingPolicies {
   static MailTlsOperator.Config operatorConfig(String leaseNamespace, Duration shutdownTimeout) {
     return new MailTlsOperator.Config(
         Set.of(NAMESPACE),
-        "mailtls-operator",
-        leaseNamespace,
+        leaseNamespace == null
+            ? null
+            : new MailTlsOperator.LeaderElection(
+                "mailtls-operator",
+                leaseNamespace,
+                MailTlsOperator.LeaderElection.DEFAULT_LEASE_DURATION,
+                MailTlsOperator.LeaderElection.DEFAULT_RENEW_DEADLINE),
         "replica-1",
         2,
         shutdownTimeout,

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
-import io.mailtls.api.PolicySchema;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.PolicyChecker;
-import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.schema.PolicySchema;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -95,17 +93,13 @@ class StandaloneTest {
             .formatted(closed));
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (StandaloneRunner runner =
-        new StandaloneRunner(
-            new PolicyChecker(new EndpointProber(ProbeSettings.defaults())),
-            metrics,
-            Clock.systemUTC(),
-            2)) {
+        StandaloneRunner.create(ProbeSettings.defaults(), metrics, Clock.systemUTC(), 2)) {
       runner.start(PolicyFiles.load(dir, SCHEMA).policies());
       MailEndpointPolicyStatus status =
           await()
               .atMost(Duration.ofSeconds(20))
               .until(() -> runner.status("mail", "gone"), s -> s != null);
-      assertThat(status.endpoints().getFirst().reason()).isEqualTo("ConnectionRefused");
+      assertThat(status.endpoints().getFirst().failure()).isEqualTo("ConnectionRefused");
       assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
       assertThat(metrics.scrape())
           .contains(
@@ -113,6 +107,38 @@ class StandaloneTest {
                   + closed
                   + "\",namespace=\"mail\",policy=\"gone\",protocol=\"smtp\"} 0.0")
           .contains("mailtls_probe_failures_total{reason=\"ConnectionRefused\"} 1.0");
+    }
+  }
+
+  /** The same round as the operator: a suspended policy has a status and shows its series. */
+  @Test
+  void aSuspendedPolicyIsNotProbedButShowsItsStatusAndSeries(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("p.yaml"),
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailEndpointPolicy
+        metadata: {name: paused, namespace: mail}
+        spec:
+          endpoints: [{target: "smtp://127.0.0.1:25"}]
+          interval: 5m
+          suspend: true
+        """);
+    MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
+    try (StandaloneRunner runner =
+        StandaloneRunner.create(ProbeSettings.defaults(), metrics, Clock.systemUTC(), 2)) {
+      runner.start(PolicyFiles.load(dir, SCHEMA).policies());
+      MailEndpointPolicyStatus status =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> runner.status("mail", "paused"), s -> s != null);
+
+      assertThat(status.condition("Ready").getReason()).isEqualTo("Suspended");
+      assertThat(status.endpoints()).isEmpty();
+      assertThat(status.lastProbeTime()).isNull();
+      assertThat(metrics.scrape())
+          .contains("mailtls_policy_interval_seconds{namespace=\"mail\",policy=\"paused\"} 300.0")
+          .doesNotContain("mailtls_probe_duration_seconds_count");
     }
   }
 }

@@ -1,9 +1,11 @@
-package io.mailtls.api;
+package io.mailtls.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mailtls.TestingProject;
+import io.mailtls.api.MailEndpointPolicySpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PolicySchemaTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final PolicySchema SCHEMA = PolicySchema.fromClasspath();
-  static final Path PROJECT = Path.of(System.getProperty("mailtls.project.root", "..")).normalize();
+  private static final Path PROJECT = TestingProject.ROOT;
 
   static Stream<Path> samples() throws IOException {
     return Files.list(PROJECT.resolve("config/samples"))

@@ -1,4 +1,4 @@
-package io.mailtls.api;
+package io.mailtls.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,0 +1,153 @@
+package io.mailtls.cli;
+
+import io.mailtls.probe.ConnectionGuard;
+import io.mailtls.probe.ProbeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * How the engine probes, the same options in {@code scan}, {@code run} and {@code operator}, each
+ * also from a MAILTLS_… environment variable (how the Helm chart sets them). A bad value is a usage
+ * error (exit 2) that names the option.
+ */
+final class ProbeOptions {
+  /** The guard's defaults in the long-running modes, where policy authors choose the targets. */
+  static final ConnectionGuard SERVICE_GUARD =
+      new ConnectionGuard(ConnectionGuard.MAIL_PORTS, ConnectionGuard.LINK_LOCAL);
+
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--max-connections-per-host",
+      defaultValue = "${env:MAILTLS_MAX_CONNECTIONS_PER_HOST:-5}",
+      description =
+          "Connections open to one mail host at once (default: ${DEFAULT-VALUE}, all versions of"
+              + " one endpoint).")
+  int maxConnectionsPerHost;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue =
+          "${env:MAILTLS_MAX_CONNECTIONS:-" + ProbeSettings.DEFAULT_MAX_CONNECTIONS + "}",
+      description = "Connections open at once over all mail hosts (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
+      names = "--ehlo-name",
+      defaultValue = "${env:MAILTLS_EHLO_NAME:-" + ProbeSettings.DEFAULT_EHLO_NAME + "}",
+      description = "Name to give in SMTP EHLO (default: ${DEFAULT-VALUE}).")
+  String ehloName;
+
+  @Option(
+      names = "--ca-file",
+      defaultValue = "${env:MAILTLS_CA_FILE:-}",
+      description =
+          "PEM bundle to validate certificates against instead of the JVM trust store (env"
+              + " MAILTLS_CA_FILE).")
+  String caFile;
+
+  @Option(
+      names = "--allow-ports",
+      defaultValue = "${env:MAILTLS_ALLOW_PORTS:-}",
+      description =
+          "Comma-separated ports that may be connected to, or 'any'; other endpoints become"
+              + " Forbidden (env MAILTLS_ALLOW_PORTS; default: the seven mail ports for run and"
+              + " operator, any for scan).")
+  String allowPorts;
+
+  @Option(
+      names = "--deny-ranges",
+      defaultValue = "${env:MAILTLS_DENY_RANGES:-}",
+      description =
+          "Comma-separated address ranges never connected to, checked after DNS, or 'none' (env"
+              + " MAILTLS_DENY_RANGES; default: link-local 169.254.0.0/16,fe80::/10, where cloud"
+              + " metadata services live, for run and operator; none for scan).")
+  String denyRanges;
+
+  /**
+   * The engine settings these options give, starting from {@code base} (which carries what the
+   * command sets itself, such as the timeout) and with {@code defaultGuard} where the guard options
+   * are not given.
+   */
+  ProbeSettings settings(ProbeSettings base, ConnectionGuard defaultGuard) {
+    try {
+      atLeastOne("--max-connections-per-host", maxConnectionsPerHost);
+      atLeastOne("--max-connections", maxConnections);
+      Set<Integer> ports =
+          allowPorts.isBlank() ? defaultGuard.allowedPorts() : ports(allowPorts.strip());
+      List<ConnectionGuard.Cidr> ranges =
+          denyRanges.isBlank() ? defaultGuard.deniedRanges() : ranges(denyRanges.strip());
+      return base.withMaxConnectionsPerHost(maxConnectionsPerHost)
+          .withMaxConnections(maxConnections)
+          .withEhloName(ehloName)
+          .withCaFile(caFile())
+          .withGuard(new ConnectionGuard(ports, ranges));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static void atLeastOne(String option, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, not " + value);
+    }
+  }
+
+  private Path caFile() {
+    if (caFile.isBlank()) {
+      return null;
+    }
+    Path path = Path.of(caFile);
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("--ca-file " + caFile + " is not a readable file");
+    }
+    return path;
+  }
+
+  private static Set<Integer> ports(String text) {
+    if (text.equalsIgnoreCase("any")) {
+      return Set.of();
+    }
+    return words(text).stream()
+        .map(
+            word -> {
+              try {
+                int port = Integer.parseInt(word);
+                if (port >= 1 && port <= 65535) {
+                  return port;
+                }
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              throw new IllegalArgumentException(
+                  "--allow-ports: '" + word + "' is not a port (1..65535) or 'any'");
+            })
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static List<ConnectionGuard.Cidr> ranges(String text) {
+    if (text.equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    try {
+      return words(text).stream().map(ConnectionGuard.Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--deny-ranges: " + e.getMessage());
+    }
+  }
+
+  private static List<String> words(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(w -> !w.isEmpty())
+        .toList();
+  }
+}

@@ -1,0 +1,56 @@
+package io.mailtls.metrics;
+
+import io.mailtls.api.EndpointStatus;
+import io.mailtls.compliance.Verdict;
+import io.mailtls.probe.Endpoint;
+import io.mailtls.probe.TlsVersion;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One endpoint of a policy's status in the terms the metrics need, read once when the status
+ * changes, so a scrape only renders and never parses.
+ *
+ * @param certificateExpiry epoch seconds, or null when no certificate was seen
+ */
+record EndpointView(
+    String target,
+    String protocol,
+    Verdict verdict,
+    Set<TlsVersion> accepted,
+    Set<TlsVersion> untested,
+    Long certificateExpiry,
+    long lastProbe,
+    String serverSoftware,
+    String bestVersion) {
+
+  static EndpointView of(EndpointStatus status) {
+    return new EndpointView(
+        status.target(),
+        Endpoint.parse(status.target()).protocol().scheme(),
+        // A verdict this version does not know (written by a newer one) proves nothing.
+        Verdict.fromReason(status.verdict()).orElse(Verdict.UNREACHABLE),
+        versions(status.acceptedVersions()),
+        versions(status.untestedVersions()),
+        status.certificateNotAfter() == null
+            ? null
+            : Instant.parse(status.certificateNotAfter()).getEpochSecond(),
+        Instant.parse(status.lastProbeTime()).getEpochSecond(),
+        status.serverSoftware() == null ? "" : status.serverSoftware(),
+        status.bestVersion() == null ? "" : status.bestVersion());
+  }
+
+  boolean up() {
+    return verdict.wasProbed();
+  }
+
+  private static Set<TlsVersion> versions(List<String> labels) {
+    Set<TlsVersion> versions = EnumSet.noneOf(TlsVersion.class);
+    if (labels != null) {
+      labels.forEach(label -> versions.add(TlsVersion.fromLabel(label)));
+    }
+    return versions;
+  }
+}

@@ -1,0 +1,16 @@
+package io.mailtls.metrics;
+
+/** The names of the mailtls series, in one place (dashboards and alert rules use them). */
+final class MetricNames {
+  static final String TLS_VERSION_ACCEPTED = "mailtls_endpoint_tls_version_accepted";
+  static final String COMPLIANT = "mailtls_endpoint_compliant";
+  static final String UP = "mailtls_endpoint_up";
+  static final String INFO = "mailtls_endpoint_info";
+  static final String CERTIFICATE_EXPIRY = "mailtls_endpoint_certificate_expiry_timestamp_seconds";
+  static final String LAST_PROBE = "mailtls_endpoint_last_probe_timestamp_seconds";
+  static final String INTERVAL = "mailtls_policy_interval_seconds";
+  static final String PROBE_DURATION = "mailtls_probe_duration";
+  static final String PROBE_FAILURES = "mailtls_probe_failures";
+
+  private MetricNames() {}
+}

@@ -1,0 +1,105 @@
+package io.mailtls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.probe.CertificateInfo;
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.Failure;
+import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.TestingResults;
+import io.mailtls.probe.TlsVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Schema version 1 of {@code scan -o json}, byte for byte. If this fails, the published document
+ * changed: add fields (never rename or remove them) and update the golden file on purpose.
+ */
+class ScanJsonTest {
+
+  @Test
+  void theDocumentMatchesTheGoldenFile() throws Exception {
+    ScanReport report =
+        ScanReport.of(
+            List.of(modern(), legacy(), refused(), forbidden(), noStartTls()),
+            CompliancePolicy.DEFAULT,
+            Instant.parse("2026-11-30T10:00:05Z"));
+
+    String json = ScanCommand.jsonMapper().writeValueAsString(ScanJson.of(report));
+
+    String golden;
+    try (var in = getClass().getResourceAsStream("scan-report-v1.json")) {
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(json + "\n").isEqualTo(golden);
+  }
+
+  private static EndpointResult modern() {
+    EndpointResult r =
+        TestingResults.result(
+            "smtp://mx1.example.com:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3),
+            Set.of());
+    CertificateInfo certificate =
+        new CertificateInfo(
+            "CN=mx1.example.com",
+            List.of("mx1.example.com"),
+            "CN=Example CA",
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2027-01-01T00:00:00Z"),
+            false,
+            "PKIX path building failed",
+            "mx1.example.com",
+            true);
+    return new EndpointResult(
+        r.endpoint(),
+        "mx1.example.com",
+        r.address(),
+        r.acceptedVersions(),
+        r.bestVersion(),
+        "TLS_AES_128_GCM_SHA256",
+        true,
+        "220 mx1 ESMTP Postfix",
+        r.serverSoftware(),
+        certificate,
+        null,
+        r.versions(),
+        Instant.parse("2026-11-30T10:00:00Z"),
+        42);
+  }
+
+  private static EndpointResult legacy() {
+    return TestingResults.result(
+        "imap://mail.example.com:143",
+        ServerSoftware.DOVECOT,
+        Set.of(TlsVersion.TLS_1_0),
+        Set.of(TlsVersion.SSL_3_0));
+  }
+
+  private static EndpointResult refused() {
+    return TestingResults.failed(
+        "pop3s://[2001:db8::1]:995",
+        new Failure(FailureKind.CONNECTION_REFUSED, "Connection refused"),
+        ServerSoftware.UNKNOWN);
+  }
+
+  private static EndpointResult forbidden() {
+    return TestingResults.failed(
+        "smtp://10.0.0.1:2525",
+        new Failure(FailureKind.FORBIDDEN, "port 2525 is not allowed"),
+        ServerSoftware.UNKNOWN);
+  }
+
+  private static EndpointResult noStartTls() {
+    return TestingResults.failed(
+        "submission://relay.example.com:587",
+        new Failure(FailureKind.STARTTLS_NOT_ADVERTISED, "no STARTTLS in EHLO"),
+        ServerSoftware.MICROSOFT_EXCHANGE);
+  }
+}
