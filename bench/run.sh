@@ -32,6 +32,9 @@ MAIN=io.mailtls.bench.BenchMain
 if [[ ${1:-} == scale ]]; then
   MAIN=io.mailtls.bench.OperatorScale
   shift
+elif [[ ${1:-} == scrape ]]; then
+  MAIN=io.mailtls.bench.MetricsScrape # figure (f): no testbed, no sslscan
+  shift
 fi
 ARGS=()
 for a in "$@"; do
@@ -60,6 +63,11 @@ log "building operator + bench with $(java -version 2>&1 | head -n 1)"
   die "build failed"
 [[ -s $HERE/target/classpath.txt ]] || die "bench/target/classpath.txt was not written"
 CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+
+if [[ $MAIN == *MetricsScrape ]]; then
+  mkdir -p "$OUT"
+  exec timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" 2>&1 | tee "$OUT/scrape.log"
+fi
 
 # ---------------------------------------------------------------- testbed
 listening() { ss -Hltn "sport = :$1" 2>/dev/null | awk -v a="127.0.0.1:$1" '$4 == a {f = 1} END {exit !f}'; }
