@@ -66,7 +66,8 @@ CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
 
 if [[ $MAIN == *MetricsScrape ]]; then
   mkdir -p "$OUT"
-  exec timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" 2>&1 | tee "$OUT/scrape.log"
+  timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" 2>&1 | tee "$OUT/scrape.log"
+  exit "${PIPESTATUS[0]}"
 fi
 
 # ---------------------------------------------------------------- testbed
