@@ -378,6 +378,10 @@ start_s_server() { # port, then protocol/cipher options
 # weak-ssl-ciphers), so static-RSA (kRSA) AES-CBC-SHA1 suites only.
 start_s_server 24466 -tls1 -cipher 'AES128-SHA:AES256-SHA:@SECLEVEL=0'
 start_s_server 24467 -tls1_3
+# An SNI virtual host: for any other name OpenSSL sends a warning-level unrecognized_name alert
+# before its ServerHello (TLS 1.2 and older) and then completes the handshake.
+start_s_server 24468 -min_protocol TLSv1 -cipher 'DEFAULT:@SECLEVEL=0' \
+  -servername vhost.test.local -cert2 "$CERT" -key2 "$KEY"
 
 mv "$STATE/pids.tmp" "$STATE/pids"
 

@@ -40,6 +40,9 @@ public final class ScanCommand implements Callable<Integer> {
     json
   }
 
+  /** Longer would be no deadline at all; a policy allows at most 60 s. */
+  static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(
@@ -87,12 +90,11 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ProbeSettings settings;
-    try {
-      settings = ProbeSettings.defaults().withTimeout(timeout);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+    if (timeout.compareTo(MAX_TIMEOUT) > 0 || !timeout.isPositive()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--timeout " + timeout + " is not between 1ms and 1h");
     }
+    ProbeSettings settings = ProbeSettings.defaults().withTimeout(timeout);
     // A person at a terminal chooses the targets: no guard unless asked for.
     settings = probeOptions.settings(settings, ConnectionGuard.NONE);
     List<EndpointResult> results =

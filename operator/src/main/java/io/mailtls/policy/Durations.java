@@ -30,6 +30,10 @@ public final class Durations {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration such as 90s, 15m or 1h30m");
     }
-    return Duration.ofMillis(millis.longValue());
+    try {
+      return Duration.ofMillis(millis.longValueExact());
+    } catch (ArithmeticException tooLong) {
+      throw new IllegalArgumentException("'" + text + "' is longer than any duration this takes");
+    }
   }
 }

@@ -142,7 +142,15 @@ final class CertificateInspector {
           .filter(san -> (Integer) san.get(0) == SAN_IP)
           .anyMatch(san -> sameAddress(String.valueOf(san.get(1)), name));
     }
-    String host = IDN.toASCII(name).toLowerCase(Locale.ROOT);
+    String host;
+    try {
+      // A fully qualified name may end in a dot; certificates never do.
+      host =
+          IDN.toASCII(name.endsWith(".") ? name.substring(0, name.length() - 1) : name)
+              .toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException notAHostName) { // an empty label, a label over 63 octets
+      return false;
+    }
     List<String> dnsNames =
         sans.stream()
             .filter(san -> (Integer) san.get(0) == SAN_DNS)

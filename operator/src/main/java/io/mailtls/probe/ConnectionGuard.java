@@ -2,6 +2,7 @@ package io.mailtls.probe;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +30,12 @@ public record ConnectionGuard(Set<Integer> allowedPorts, List<Cidr> deniedRanges
     deniedRanges = List.copyOf(deniedRanges);
   }
 
-  /** Why a connection to {@code address:port} is refused, or empty when it is allowed. */
+  /**
+   * Why a connection to {@code address:port} is refused, or empty when it is allowed. An address is
+   * judged by where it really leads: an unspecified address (0.0.0.0/8, ::) connects to this host,
+   * so any guard that restricts anything refuses it; an IPv6 address that carries an IPv4 one
+   * (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96) is also judged by the IPv4 address.
+   */
   public Optional<String> refusal(InetAddress address, int port) {
     if (!allowedPorts.isEmpty() && !allowedPorts.contains(port)) {
       return Optional.of(
@@ -38,12 +44,60 @@ public record ConnectionGuard(Set<Integer> allowedPorts, List<Cidr> deniedRanges
               + " is not among the allowed ports "
               + new java.util.TreeSet<>(allowedPorts));
     }
+    if (restricts() && isUnspecified(address)) {
+      return Optional.of(
+          address.getHostAddress() + " is an unspecified address: it would connect to this host");
+    }
+    Optional<InetAddress> embedded = embeddedIpv4(address);
     for (Cidr range : deniedRanges) {
       if (range.contains(address)) {
         return Optional.of(address.getHostAddress() + " is in the denied range " + range);
       }
+      if (embedded.isPresent() && range.contains(embedded.get())) {
+        return Optional.of(
+            address.getHostAddress()
+                + " leads to "
+                + embedded.get().getHostAddress()
+                + ", which is in the denied range "
+                + range);
+      }
     }
     return Optional.empty();
+  }
+
+  private boolean restricts() {
+    return !allowedPorts.isEmpty() || !deniedRanges.isEmpty();
+  }
+
+  private static boolean isUnspecified(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    return bytes.length == 4 ? bytes[0] == 0 : address.isAnyLocalAddress();
+  }
+
+  /** NAT64's well-known prefix, 64:ff9b::/96 (RFC 6052). */
+  private static final byte[] NAT64_PREFIX = {
+    0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0
+  };
+
+  /** The IPv4 address an IPv4-compatible or NAT64 IPv6 address carries in its last 32 bits. */
+  static Optional<InetAddress> embeddedIpv4(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (bytes.length != 16) {
+      return Optional.empty();
+    }
+    byte[] prefix = Arrays.copyOf(bytes, 12);
+    boolean compatible =
+        Arrays.equals(prefix, new byte[12])
+            && !address.isAnyLocalAddress()
+            && !address.isLoopbackAddress();
+    if (!compatible && !Arrays.equals(prefix, NAT64_PREFIX)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+    } catch (UnknownHostException impossible) {
+      return Optional.empty();
+    }
   }
 
   /** An address range such as {@code 10.0.0.0/8} or {@code fe80::/10}. */

@@ -1,12 +1,16 @@
 package io.mailtls.probe;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A mail endpoint: protocol, host and port, written {@code smtp://host[:port]}. IPv6 literals go in
  * brackets: {@code imaps://[::1]:993}.
  */
 public record Endpoint(MailProtocol protocol, String host, int port) {
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
   public Endpoint {
     Objects.requireNonNull(protocol, "protocol");
@@ -58,22 +62,42 @@ public record Endpoint(MailProtocol protocol, String host, int port) {
       } else if (!after.isEmpty()) {
         throw new IllegalArgumentException("unexpected '" + after + "' in '" + target + "'");
       }
+      if (!IPV6_LITERAL.matcher(host).matches()) {
+        throw new IllegalArgumentException(
+            "'" + host + "' in '" + target + "' is not an IPv6 address");
+      }
     } else {
-      int colon = rest.lastIndexOf(':');
+      int colon = rest.indexOf(':');
+      if (colon >= 0 && rest.indexOf(':', colon + 1) >= 0) {
+        throw new IllegalArgumentException(
+            "'"
+                + target
+                + "' has more than one ':'; an IPv6 address goes in brackets: "
+                + scheme
+                + "://[::1]:"
+                + protocol.defaultPort());
+      }
       host = colon < 0 ? rest : rest.substring(0, colon);
       portText = colon < 0 ? null : rest.substring(colon + 1);
+      if (!host.isEmpty() && !HOST_NAME.matcher(host).matches()) {
+        throw new IllegalArgumentException(
+            "'"
+                + host
+                + "' in '"
+                + target
+                + "' is not a host name or address (letters, digits, '-', '_' and '.' only)");
+      }
     }
-    if (host.isEmpty() || host.contains("/") || host.contains("@")) {
+    if (host.isEmpty()) {
       throw new IllegalArgumentException("'" + target + "' has no valid host");
     }
     int port = protocol.defaultPort();
     if (portText != null) {
-      try {
-        port = Integer.parseInt(portText);
-      } catch (NumberFormatException e) {
+      if (!PORT.matcher(portText).matches()) {
         throw new IllegalArgumentException(
             "port '" + portText + "' of '" + target + "' is not a number");
       }
+      port = Integer.parseInt(portText);
     }
     return new Endpoint(protocol, host, port);
   }

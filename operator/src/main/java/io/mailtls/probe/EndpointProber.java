@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's entry point: which protocol versions does an endpoint accept? Each version is tested
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeoutException;
  * however broken the server, is a classified {@link EndpointResult}.
  */
 public final class EndpointProber {
+  private static final Logger log = LoggerFactory.getLogger(EndpointProber.class);
+
   /** Runs DNS look-ups, which the JDK cannot interrupt, so that a caller can stop waiting. */
   private static final ExecutorService RESOLVER = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -75,6 +79,28 @@ public final class EndpointProber {
   public EndpointResult probe(Target target, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
+    try {
+      return observeAndSummarise(target, timeout, probedAt, start);
+    } catch (RuntimeException bug) {
+      // Whatever went wrong is this endpoint's result, never the round's: an exception here would
+      // stop the round and, in the operator, make JOSDK probe every endpoint again.
+      log.warn(
+          "probing {} failed unexpectedly: {}",
+          target.endpoint(),
+          ServerText.clean(bug.toString()));
+      log.debug("the stack of that failure", bug);
+      return EndpointSummary.notConnected(
+          target,
+          null,
+          settings.versions(),
+          Failure.of(FailureKind.PROBE_ERROR, bug.toString()),
+          probedAt,
+          millisSince(start));
+    }
+  }
+
+  private EndpointResult observeAndSummarise(
+      Target target, Duration timeout, Instant probedAt, long start) {
     // Each connection gets the full timeout from the moment it holds a connection slot, so waiting
     // for a slot (per-host limit, other endpoints on the same host) never eats into a handshake.
     // The endpoint as a whole is bounded by the worst case of probing its versions one by one.

@@ -28,6 +28,11 @@ public enum FailureKind {
   NOT_A_MAIL_SERVER(false),
   /** The peer speaks the protocol but broke its rules. */
   PROTOCOL_ERROR(false),
+  /**
+   * The engine itself failed on this endpoint (a bug, named in the detail): nothing is known about
+   * any version, and nothing is retried until the next round.
+   */
+  PROBE_ERROR(false),
 
   /** The server answered the ClientHello with a TLS alert (named in the detail). */
   TLS_ALERT(true),

@@ -30,6 +30,13 @@ final class ServerReplyReader {
       HexFormat.of().parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
 
   private static final int MAX_RECORD_LENGTH = 16384 + 2048;
+  private static final int ALERT_LEVEL_WARNING = 1;
+  private static final int CLOSE_NOTIFY = 0;
+  private static final int USER_CANCELED = 90;
+
+  /** Warnings skipped before the answer; a peer that sends more is not answering. */
+  static final int MAX_WARNINGS = 8;
+
   private static final int MAX_CERTIFICATES = 16;
 
   private final InputStream in;
@@ -53,6 +60,7 @@ final class ServerReplyReader {
    */
   ServerReply read() throws IOException {
     ServerReply.Hello hello = null;
+    int warnings = 0;
     while (true) {
       byte[] header = new byte[5];
       try {
@@ -79,7 +87,17 @@ final class ServerReplyReader {
           if (fragment.length < 2) {
             return new ServerReply.NotTls("truncated alert");
           }
-          return new ServerReply.Alert(fragment[0] & 0xFF, fragment[1] & 0xFF);
+          int level = fragment[0] & 0xFF;
+          int description = fragment[1] & 0xFF;
+          if (isWarningToSkip(level, description)) {
+            // OpenSSL warns unrecognized_name for an unknown SNI name and then completes the
+            // handshake: a warning is not a refusal, so read on.
+            if (++warnings > MAX_WARNINGS) {
+              return new ServerReply.NotTls("more than " + MAX_WARNINGS + " warning alerts");
+            }
+            continue;
+          }
+          return new ServerReply.Alert(level, description);
         }
         if (type != RECORD_HANDSHAKE) {
           // ChangeCipherSpec or encrypted data: nothing more in the clear.
@@ -113,6 +131,16 @@ final class ServerReplyReader {
         return new ServerReply.NotTls("malformed handshake: " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * Only fatal alerts refuse a version. A warning is skipped, except close_notify and
+   * user_canceled, which announce that the peer is closing.
+   */
+  private static boolean isWarningToSkip(int level, int description) {
+    return level == ALERT_LEVEL_WARNING
+        && description != CLOSE_NOTIFY
+        && description != USER_CANCELED;
   }
 
   private boolean readRecordHeader(byte[] header) throws IOException {

@@ -45,6 +45,15 @@ class ScanCommandTest {
   }
 
   @Test
+  void anAbsurdTimeoutIsAUsageError() {
+    assertThat(run("scan", "--timeout", "99999999999999999999h", "smtp://127.0.0.1")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("Invalid value for option '--timeout'");
+    err.getBuffer().setLength(0);
+    assertThat(run("scan", "--timeout", "2h", "smtp://127.0.0.1")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("--timeout PT2H is not between 1ms and 1h");
+  }
+
+  @Test
   void missingCaFileIsAUsageError() {
     assertThat(run("scan", "--ca-file", "/nonexistent/ca.pem", "smtp://127.0.0.1")).isEqualTo(2);
     assertThat(err.toString()).contains("--ca-file /nonexistent/ca.pem is not a readable file");

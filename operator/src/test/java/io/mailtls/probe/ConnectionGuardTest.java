@@ -50,4 +50,62 @@ class ConnectionGuardTest {
     assertThat(ConnectionGuard.NONE.refusal(ip("169.254.169.254"), 80)).isEmpty();
     assertThat(new ConnectionGuard(Set.of(), List.of()).allowedPorts()).isEmpty();
   }
+
+  @Test
+  void wildcardAndTranslatedAddressesAreJudgedByWhereTheyLead() throws Exception {
+    ConnectionGuard noLoopback =
+        new ConnectionGuard(
+            Set.of(),
+            List.of(
+                ConnectionGuard.Cidr.parse("127.0.0.0/8"), ConnectionGuard.Cidr.parse("::1/128")));
+    assertThat(noLoopback.refusal(ip("0.0.0.0"), 25))
+        .hasValue("0.0.0.0 is an unspecified address: it would connect to this host");
+    assertThat(noLoopback.refusal(ip("0.1.2.3"), 25)).isPresent();
+    assertThat(noLoopback.refusal(ip("::"), 25)).isPresent();
+    assertThat(noLoopback.refusal(ip("::127.0.0.1"), 25))
+        .hasValue(
+            "0:0:0:0:0:0:7f00:1 leads to 127.0.0.1, which is in the denied range 127.0.0.0/8");
+    assertThat(noLoopback.refusal(ip("64:ff9b::7f00:1"), 25))
+        .hasValue(
+            "64:ff9b:0:0:0:0:7f00:1 leads to 127.0.0.1, which is in the denied range 127.0.0.0/8");
+    assertThat(noLoopback.refusal(ip("::ffff:127.0.0.1"), 25)).isPresent();
+    assertThat(noLoopback.refusal(ip("::1"), 25))
+        .hasValue("0:0:0:0:0:0:0:1 is in the denied range ::1/128");
+    assertThat(noLoopback.refusal(ip("64:ff9b::c000:20a"), 25)).isEmpty(); // 192.0.2.10
+    assertThat(OPERATOR_DEFAULT.refusal(ip("0.0.0.0"), 25)).isPresent();
+  }
+
+  /** The same targets through the engine, at a real listener on loopback: nothing reaches it. */
+  @Test
+  void noWildcardTargetReachesALoopbackListenerPastTheGuard() throws Exception {
+    EndpointProber prober =
+        new EndpointProber(
+            ProbeSettings.defaults()
+                .withTimeout(java.time.Duration.ofSeconds(2))
+                .withGuard(
+                    new ConnectionGuard(
+                        Set.of(),
+                        List.of(
+                            ConnectionGuard.Cidr.parse("127.0.0.0/8"),
+                            ConnectionGuard.Cidr.parse("::1/128")))));
+    try (var server =
+        TestingMailServer.start(
+            TestingMailServer.smtp(List.of("STARTTLS"), Set.of(TlsVersion.TLS_1_2)))) {
+      int port = server.endpoint(MailProtocol.SMTP).port();
+      for (String host :
+          List.of(
+              "0.0.0.0",
+              "0",
+              "[::]",
+              "[::127.0.0.1]",
+              "[64:ff9b::127.0.0.1]",
+              "[::ffff:127.0.0.1]",
+              "127.0.0.1")) {
+        EndpointResult result = prober.probe(Endpoint.parse("smtp://" + host + ":" + port), null);
+        assertThat(result.failure()).as(host).isNotNull();
+        assertThat(result.failure().kind()).as(host).isEqualTo(FailureKind.FORBIDDEN);
+      }
+      assertThat(server.connections()).isZero();
+    }
+  }
 }

@@ -45,6 +45,32 @@ class EndpointTest {
         .hasMessage("'smtp://:25' has no valid host");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "smtp://::1       | more than one ':'; an IPv6 address goes in brackets: smtp://[::1]:25",
+        "smtp://h:25:25   | more than one ':'",
+        "smtp://h:+25     | port '+25' of 'smtp://h:+25' is not a number",
+        "smtp://h:-1      | port '-1' of 'smtp://h:-1' is not a number",
+        "smtp://h:0025000 | port '0025000' of 'smtp://h:0025000' is not a number",
+        "smtp://m x       | 'm x' in 'smtp://m x' is not a host name or address",
+        "smtp://mx?a=b    | 'mx?a=b' in 'smtp://mx?a=b' is not a host name or address",
+        "smtp://mx#frag   | 'mx#frag' in 'smtp://mx#frag' is not a host name or address",
+        "smtp://[mx]:25   | 'mx' in 'smtp://[mx]:25' is not an IPv6 address",
+      })
+  void malformedTargetsAreUsageErrorsNotDnsLookups(String target, String message) {
+    assertThatThrownBy(() -> Endpoint.parse(target))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void aFullyQualifiedNameKeepsItsDot() {
+    assertThat(Endpoint.parse("smtp://mx.example.com.:25").host()).isEqualTo("mx.example.com.");
+  }
+
   @Test
   void addressLiteralsGetNoSni() {
     assertThat(Endpoint.parse("smtp://192.0.2.10").hostIsAddressLiteral()).isTrue();

@@ -88,6 +88,8 @@ class MailServersIT {
         "pop3s://127.0.0.1:24995 | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | unknown | REJECTED",
         "smtps://127.0.0.1:24466 | TLSv1.0                         | NO_MODERN_TLS           | unknown | REJECTED",
         "smtps://127.0.0.1:24467 | TLSv1.3                         | COMPLIANT               | unknown | REJECTED",
+        // A warning alert (unrecognized_name: we send mail.test.local) before the ServerHello.
+        "smtps://127.0.0.1:24468 | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | unknown | REJECTED",
       })
   void acceptedVersionsAndVerdict(
       String target,
@@ -102,6 +104,22 @@ class MailServersIT {
         .isEqualTo(verdict);
     assertThat(result.serverSoftware().displayName()).isEqualTo(software);
     assertThat(result.resultFor(TlsVersion.SSL_3_0).status()).isEqualTo(sslv3);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "a..b",
+    "mail.test.local.",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.test"
+  })
+  void aServerNameIdnRejectsOrAFullyQualifiedOneIsAResultNotACrash(String serverName) {
+    EndpointResult result = prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), serverName);
+
+    assertThat(result.failure()).isNull();
+    assertThat(result.acceptedVersions()).containsExactly(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
+    assertThat(result.certificate().nameChecked()).isEqualTo(serverName);
+    // The certificate is for mail.test.local: only the trailing-dot form of it matches.
+    assertThat(result.certificate().nameMatches()).isEqualTo(serverName.equals("mail.test.local."));
   }
 
   @Test

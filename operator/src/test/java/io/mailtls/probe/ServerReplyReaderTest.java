@@ -76,6 +76,45 @@ class ServerReplyReaderTest {
   }
 
   @Test
+  void aWarningAlertBeforeTheHelloIsNotARefusal() throws IOException {
+    byte[] unrecognizedNameWarning = TestingTls.record(21, new byte[] {1, 112});
+    ServerReply reply =
+        read(
+            TestingTls.concat(
+                unrecognizedNameWarning,
+                TestingTls.handshakeRecord(
+                    TestingTls.serverHello(0x0301, 0x002F),
+                    TestingTls.certificate(LEAF),
+                    TestingTls.serverHelloDone())));
+
+    assertThat(reply).isInstanceOf(ServerReply.Hello.class);
+    assertThat(((ServerReply.Hello) reply).version()).isEqualTo(0x0301);
+    assertThat(((ServerReply.Hello) reply).certificates()).containsExactly(LEAF);
+  }
+
+  @Test
+  void closingWarningsAndFatalAlertsRefuse() throws IOException {
+    assertThat(read(TestingTls.record(21, new byte[] {1, 0})))
+        .isEqualTo(new ServerReply.Alert(1, 0)); // close_notify
+    assertThat(read(TestingTls.record(21, new byte[] {1, 90})))
+        .isEqualTo(new ServerReply.Alert(1, 90)); // user_canceled
+    assertThat(
+            read(
+                TestingTls.concat(
+                    TestingTls.record(21, new byte[] {1, 112}), TestingTls.alert(40))))
+        .isEqualTo(new ServerReply.Alert(2, 40)); // a warning, then handshake_failure
+  }
+
+  @Test
+  void aStormOfWarningsEndsAsNotTls() throws IOException {
+    byte[][] warnings = new byte[ServerReplyReader.MAX_WARNINGS + 1][];
+    java.util.Arrays.fill(warnings, TestingTls.record(21, new byte[] {1, 112}));
+
+    assertThat(read(TestingTls.concat(warnings)))
+        .isEqualTo(new ServerReply.NotTls("more than 8 warning alerts"));
+  }
+
+  @Test
   void immediateCloseIsClosed() throws IOException {
     assertThat(read(new byte[0])).isEqualTo(new ServerReply.Closed());
   }
