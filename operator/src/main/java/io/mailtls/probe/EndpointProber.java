@@ -82,6 +82,9 @@ public final class EndpointProber {
     try {
       return observeAndSummarise(target, timeout, probedAt, start);
     } catch (RuntimeException bug) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw bug; // the round is being abandoned (shutdown): no result at all, not a false one
+      }
       // Whatever went wrong is this endpoint's result, never the round's: an exception here would
       // stop the round and, in the operator, make JOSDK probe every endpoint again.
       log.warn(

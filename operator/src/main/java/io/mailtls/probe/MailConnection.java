@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection to a mail server with a hard deadline: every read waits at most until the
@@ -42,8 +46,22 @@ final class MailConnection implements Closeable {
     }
   }
 
+  /**
+   * Closes a connection that outlives its deadline, whatever it is doing: a per-read timeout cannot
+   * stop a peer that trickles one byte just before each read would time out, nor a read that does
+   * not go through this class (the JDK's TLS handshake of the TLS 1.3 chain fetch).
+   */
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("mailtls-connection-watchdog").factory());
+
+  /** Lets the per-read timeouts, which classify by phase, speak first. */
+  private static final long WATCHDOG_GRACE_MILLIS = 250;
+
   private final Socket socket;
   private final Instant deadline;
+  private volatile boolean expired;
+  private ScheduledFuture<?> alarm;
   private final InputStream in;
   private final OutputStream out;
   private final List<String> transcript = new ArrayList<>();
@@ -76,11 +94,18 @@ final class MailConnection implements Closeable {
       socket.setTcpNoDelay(true);
       socket.connect(address, timeout);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-      return new MailConnection(
-          socket,
-          deadline,
-          new DeadlineInputStream(in, socket, deadline),
-          socket.getOutputStream());
+      MailConnection connection =
+          new MailConnection(
+              socket,
+              deadline,
+              new DeadlineInputStream(in, socket, deadline),
+              socket.getOutputStream());
+      connection.alarm =
+          WATCHDOG.schedule(
+              connection::expire,
+              Math.max(0, remainingMillis(deadline)) + WATCHDOG_GRACE_MILLIS,
+              TimeUnit.MILLISECONDS);
+      return connection;
     } catch (SocketTimeoutException e) {
       closeQuietly(socket);
       throw new ProbeException(FailureKind.CONNECT_TIMEOUT, "no TCP connection to " + address);
@@ -97,6 +122,16 @@ final class MailConnection implements Closeable {
 
   Phase phase() {
     return phase;
+  }
+
+  /** True when the deadline closed the connection: what failed then was a timeout. */
+  boolean expired() {
+    return expired;
+  }
+
+  private void expire() {
+    expired = true;
+    closeQuietly(socket);
   }
 
   void phase(Phase phase) {
@@ -175,6 +210,9 @@ final class MailConnection implements Closeable {
 
   @Override
   public void close() {
+    if (alarm != null) {
+      alarm.cancel(false);
+    }
     if (socket != null) {
       closeQuietly(socket);
     }

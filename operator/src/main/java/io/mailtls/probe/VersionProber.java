@@ -145,7 +145,7 @@ final class VersionProber {
   private static Failure classify(MailConnection connection, IOException e) {
     MailConnection.Phase phase =
         connection == null ? MailConnection.Phase.CONNECT : connection.phase();
-    if (e instanceof SocketTimeoutException) {
+    if (e instanceof SocketTimeoutException || (connection != null && connection.expired())) {
       return Failure.of(phase.timeout, "no answer before the deadline");
     }
     if (phase == MailConnection.Phase.HANDSHAKE) {

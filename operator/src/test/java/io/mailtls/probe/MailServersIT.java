@@ -1,6 +1,7 @@
 package io.mailtls.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mailtls.TestingProject;
 import io.mailtls.compliance.ComplianceEvaluator;
@@ -120,6 +121,42 @@ class MailServersIT {
     assertThat(result.certificate().nameChecked()).isEqualTo(serverName);
     // The certificate is for mail.test.local: only the trailing-dot form of it matches.
     assertThat(result.certificate().nameMatches()).isEqualTo(serverName.equals("mail.test.local."));
+  }
+
+  /**
+   * A TLS 1.3-only server whose bytes trickle after the ServerHello: the chain fetch (a full JDK
+   * handshake) would read for many minutes, one byte before each read timeout; the connection's
+   * deadline ends it. Versions 1.2 and 1.3 only, so nothing else queues at the one-at-a-time
+   * s_server behind the trickled connection.
+   */
+  @Test
+  void aTricklingTls13ServerCannotHoldTheChainFetchPastTheDeadline() throws Exception {
+    EndpointProber twoVersions =
+        new EndpointProber(
+            new ProbeSettings(
+                Duration.ofSeconds(2),
+                5,
+                List.of(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3),
+                ProbeSettings.DEFAULT_EHLO_NAME,
+                Testbed.caFile(),
+                ConnectionGuard.NONE,
+                ProbeSettings.DEFAULT_MAX_CONNECTIONS));
+    try (TestingTrickleProxy proxy =
+        TestingTrickleProxy.start(24467, 400, Duration.ofMillis(500))) {
+      long start = System.nanoTime();
+      EndpointResult result =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30),
+              () ->
+                  twoVersions.probe(
+                      Endpoint.parse("smtps://127.0.0.1:" + proxy.port()), "mail.test.local"));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      // The endpoint's deadline is 2 versions x 2 s; the watchdog closes 250 ms after it.
+      assertThat(tookMillis).isLessThan(8_000);
+      assertThat(result.acceptedVersions()).containsExactly(TlsVersion.TLS_1_3);
+      assertThat(result.certificate()).isNull();
+    }
   }
 
   @Test
