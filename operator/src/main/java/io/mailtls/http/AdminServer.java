@@ -1,6 +1,7 @@
 package io.mailtls.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,15 +10,45 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The small HTTP server for kubelet probes and Prometheus. Uses the JDK's built-in server; nothing
- * here needs more.
+ * The small HTTP server for kubelet probes and Prometheus, on the JDK's built-in server. Bounded so
+ * that no client can starve it or the prober: at most {@link #MAX_CONNECTIONS} connections, a
+ * request must arrive within {@link #MAX_REQUEST_SECONDS}, and at most {@link
+ * #MAX_CONCURRENT_SCRAPES} scrapes render at once (the others get 503 at once). Exact paths only,
+ * GET and HEAD only.
  */
 public final class AdminServer implements AutoCloseable {
+  /** Connections one admin server holds open at once; more wait in the kernel's backlog. */
+  public static final int MAX_CONNECTIONS = 64;
+
+  /** A request (line, headers, body) must arrive within this many seconds, or it is closed. */
+  public static final int MAX_REQUEST_SECONDS = 10;
+
+  /**
+   * Scrapes that render at once: each holds a whole exposition in memory (megabytes at 10,000
+   * endpoints), so a flood must not multiply that.
+   */
+  public static final int MAX_CONCURRENT_SCRAPES = 2;
+
+  /** How long a scrape waits for a turn before it is told 503. */
+  static final long SCRAPE_WAIT_MILLIS = 2_000;
+
+  private static final Set<String> METHODS = Set.of("GET", "HEAD");
+
+  static {
+    // The JDK server reads its limits once, from system properties; an operator's own choice wins.
+    setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+    setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+  }
+
   private final HttpServer server;
+  private final Semaphore scrapes = new Semaphore(MAX_CONCURRENT_SCRAPES);
 
   private AdminServer(HttpServer server) {
     this.server = server;
@@ -27,6 +58,7 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", exchange -> reply(exchange, 404, "not found\n"));
     server.start();
     return new AdminServer(server);
   }
@@ -39,10 +71,12 @@ public final class AdminServer implements AutoCloseable {
   public AdminServer check(String path, BooleanSupplier check) {
     server.createContext(
         path,
-        exchange -> {
-          boolean ok = check.getAsBoolean();
-          reply(exchange, ok ? 200 : 503, ok ? "ok\n" : "not ok\n");
-        });
+        exact(
+            path,
+            exchange -> {
+              boolean ok = check.getAsBoolean();
+              reply(exchange, ok ? 200 : 503, ok ? "ok\n" : "not ok\n");
+            }));
     return this;
   }
 
@@ -51,16 +85,63 @@ public final class AdminServer implements AutoCloseable {
    * handler: it negotiates the text or OpenMetrics format and gzip as Prometheus asks.
    */
   public AdminServer metrics(String path, PrometheusRegistry registry) {
-    server.createContext(path, new MetricsHandler(registry));
+    MetricsHandler handler = new MetricsHandler(registry);
+    server.createContext(
+        path,
+        exact(
+            path,
+            exchange -> {
+              if (!awaitTurn()) {
+                reply(exchange, 503, "too many scrapes at once\n");
+                return;
+              }
+              try {
+                handler.handle(exchange);
+              } finally {
+                scrapes.release();
+              }
+            }));
     return this;
+  }
+
+  private boolean awaitTurn() {
+    try {
+      return scrapes.tryAcquire(SCRAPE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A context matches every path it prefixes: this one answers its own path only. */
+  private static HttpHandler exact(String path, HttpHandler handler) {
+    return exchange -> {
+      if (!exchange.getRequestURI().getPath().equals(path)) {
+        reply(exchange, 404, "not found\n");
+      } else if (!METHODS.contains(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        reply(exchange, 405, "method not allowed\n");
+      } else {
+        handler.handle(exchange);
+      }
+    };
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().putIfAbsent("Content-Type", List.of("text/plain; charset=utf-8"));
-    exchange.sendResponseHeaders(status, bytes.length);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+      if (!head) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static void setIfAbsent(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
     }
   }
 

@@ -35,6 +35,7 @@ public final class EndpointProber {
   private final VersionProber versionProber;
   private final HostConnectionLimiter limiter;
   private final CertificateInspector certificates;
+  private final ProbeProgress progress = new ProbeProgress();
 
   public EndpointProber(ProbeSettings settings) {
     this.settings = settings;
@@ -79,6 +80,7 @@ public final class EndpointProber {
   public EndpointResult probe(Target target, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
+    long id = progress.started(probedAt.plus(timeout.multipliedBy(settings.versions().size())));
     try {
       return observeAndSummarise(target, timeout, probedAt, start);
     } catch (RuntimeException bug) {
@@ -99,7 +101,14 @@ public final class EndpointProber {
           Failure.of(FailureKind.PROBE_ERROR, bug.toString()),
           probedAt,
           millisSince(start));
+    } finally {
+      progress.finished(id);
     }
+  }
+
+  /** The probes in flight, for liveness. */
+  public ProbeProgress progress() {
+    return progress;
   }
 
   private EndpointResult observeAndSummarise(

@@ -9,10 +9,12 @@ import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeProgress;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.status.StatusRecorder;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -67,10 +69,12 @@ public final class MailTlsOperator implements AutoCloseable {
 
   private final Operator operator;
   private final AtomicBoolean stopping;
+  private final ProbeProgress progress;
 
-  private MailTlsOperator(Operator operator, AtomicBoolean stopping) {
+  private MailTlsOperator(Operator operator, AtomicBoolean stopping, ProbeProgress progress) {
     this.operator = operator;
     this.stopping = stopping;
+    this.progress = progress;
   }
 
   /** Registers the reconciler and starts; returns once the policy informers have synced. */
@@ -108,9 +112,10 @@ public final class MailTlsOperator implements AutoCloseable {
               }
             });
     Clock clock = Clock.systemUTC();
+    EndpointProber prober = new EndpointProber(config.probeSettings());
     MailEndpointPolicyReconciler reconciler =
         new MailEndpointPolicyReconciler(
-            new PolicyRound(new ProbeRound(new EndpointProber(config.probeSettings())), clock),
+            new PolicyRound(new ProbeRound(prober), clock),
             new StatusRecorder(metrics, new PolicyEvents(client, config.identity(), clock)));
     operator.register(
         reconciler,
@@ -122,7 +127,7 @@ public final class MailTlsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new MailTlsOperator(operator, stopping);
+    return new MailTlsOperator(operator, stopping, prober.progress());
   }
 
   /**
@@ -137,9 +142,11 @@ public final class MailTlsOperator implements AutoCloseable {
     }
   }
 
-  /** Alive: started and not stopped. */
+  /** Alive: started, not stopped, and no probe stuck far past its deadline. */
   public boolean isLive() {
-    return !stopping.get() && operator.getRuntimeInfo().isStarted();
+    return !stopping.get()
+        && operator.getRuntimeInfo().isStarted()
+        && progress.isMakingProgress(Instant.now());
   }
 
   /** Ready: started and every informer connected to the API server. */

@@ -7,12 +7,14 @@ import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.ProbeRound;
 import io.mailtls.policy.RoundResult;
 import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.ProbeProgress;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.status.PolicyRef;
 import io.mailtls.status.StatusRecorder;
 import io.mailtls.status.VerdictChangeNotifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,12 +33,15 @@ public final class StandaloneRunner implements AutoCloseable {
 
   private final PolicyRound round;
   private final StatusRecorder recorder;
+  private final ProbeProgress progress;
   private final ScheduledExecutorService scheduler;
   private final Map<PolicyRef, MailEndpointPolicyStatus> statuses = new ConcurrentHashMap<>();
 
-  public StandaloneRunner(PolicyRound round, StatusRecorder recorder, int concurrentPolicies) {
+  public StandaloneRunner(
+      PolicyRound round, StatusRecorder recorder, ProbeProgress progress, int concurrentPolicies) {
     this.round = round;
     this.recorder = recorder;
+    this.progress = progress;
     this.scheduler = Executors.newScheduledThreadPool(concurrentPolicies);
   }
 
@@ -45,9 +50,11 @@ public final class StandaloneRunner implements AutoCloseable {
    */
   public static StandaloneRunner create(
       ProbeSettings settings, MailTlsMetrics metrics, Clock clock, int concurrentPolicies) {
+    EndpointProber prober = new EndpointProber(settings);
     return new StandaloneRunner(
-        new PolicyRound(new ProbeRound(new EndpointProber(settings)), clock),
+        new PolicyRound(new ProbeRound(prober), clock),
         new StatusRecorder(metrics, VerdictChangeNotifier.NONE),
+        prober.progress(),
         concurrentPolicies);
   }
 
@@ -63,8 +70,9 @@ public final class StandaloneRunner implements AutoCloseable {
     return statuses.get(new PolicyRef(namespace, name, null));
   }
 
+  /** Alive: scheduling, and no probe stuck far past its deadline. */
   public boolean isRunning() {
-    return !scheduler.isShutdown();
+    return !scheduler.isShutdown() && progress.isMakingProgress(Instant.now());
   }
 
   /** After a round that failed in a way no result describes (a bug): try again, do not go quiet. */

@@ -7,14 +7,24 @@ import io.mailtls.api.StatusSummary;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +71,103 @@ class AdminServerTest {
       try (var in = new GZIPInputStream(new ByteArrayInputStream(gzip.body()))) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains(series);
       }
+    }
+  }
+
+  private static int status(HttpResponse<?> response) {
+    return response.statusCode();
+  }
+
+  @Test
+  void onlyItsOwnPathsAndGetOrHeadAreAnswered() throws Exception {
+    try (AdminServer server = AdminServer.start(0).check("/healthz", () -> true)) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpResponse<String> ok =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> longer =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/healthzXYZ")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> other =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/nope")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> post =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                  .POST(HttpRequest.BodyPublishers.ofString("x"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(List.of(status(ok), status(longer), status(other), status(post)))
+          .containsExactly(200, 404, 404, 405);
+      assertThat(ok.body()).isEqualTo("ok\n");
+      assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+    }
+  }
+
+  /** Scrapes that render at once are bounded; the rest are told 503 and health still answers. */
+  @Test
+  void aFloodOfScrapesIsBoundedAndHealthStaysIndependent() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch rendering = new CountDownLatch(AdminServer.MAX_CONCURRENT_SCRAPES);
+    PrometheusRegistry slow = new PrometheusRegistry();
+    slow.register(
+        () -> {
+          rendering.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return MetricSnapshots.of();
+        });
+    try (AdminServer server =
+            AdminServer.start(0).metrics("/metrics", slow).check("/healthz", () -> true);
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      HttpRequest scrape =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+              .build();
+      List<Future<HttpResponse<String>>> held = new ArrayList<>();
+      for (int i = 0; i < AdminServer.MAX_CONCURRENT_SCRAPES; i++) {
+        held.add(clients.submit(() -> http.send(scrape, HttpResponse.BodyHandlers.ofString())));
+      }
+      assertThat(rendering.await(10, TimeUnit.SECONDS)).isTrue();
+
+      HttpResponse<String> refused = http.send(scrape, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(health.statusCode()).isEqualTo(200);
+      release.countDown();
+      for (Future<HttpResponse<String>> f : held) {
+        assertThat(f.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  /** A client that sends half a request and waits is disconnected, not kept forever. */
+  @Test
+  void aHalfSentRequestIsClosedAfterTheRequestTimeLimit() throws Exception {
+    long limitSeconds =
+        Long.getLong("sun.net.httpserver.maxReqTime", AdminServer.MAX_REQUEST_SECONDS);
+    try (AdminServer server = AdminServer.start(0).check("/healthz", () -> true);
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      client.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes());
+      client.setSoTimeout((int) TimeUnit.SECONDS.toMillis(limitSeconds + 10));
+      long start = System.nanoTime();
+
+      int read = client.getInputStream().read();
+
+      assertThat(read).isEqualTo(-1); // closed by the server, no answer
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(Duration.ofSeconds(limitSeconds + 5));
     }
   }
 }
