@@ -2,6 +2,7 @@ package io.mailtls.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
@@ -140,5 +141,87 @@ class StandaloneTest {
           .contains("mailtls_policy_interval_seconds{namespace=\"mail\",policy=\"paused\"} 300.0")
           .doesNotContain("mailtls_probe_duration_seconds_count");
     }
+  }
+
+  private static final String GOOD =
+      """
+      apiVersion: mailtls.io/v1alpha1
+      kind: MailEndpointPolicy
+      metadata: {name: edge, namespace: mail}
+      spec:
+        endpoints: [{target: smtp://mx.example.com}]
+      """;
+
+  /** Files that would block, exhaust the heap or take forever are skipped, each named. */
+  @Test
+  void filesThatAreNotRegularOrTooLargeAreSkippedWithTheirReason(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("a-good.yaml"), GOOD);
+    Path fifo = dir.resolve("b-fifo.yaml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Files.createDirectory(dir.resolve("c-dir.yaml"));
+    Files.writeString(
+        dir.resolve("d-huge.yaml"),
+        "apiVersion: mailtls.io/v1alpha1\nkind: MailEndpointPolicy\nmetadata: {name: huge}\n"
+            + "spec: {endpoints: [{target: smtp://mx.example.com, serverName: '"
+            + "x".repeat(PolicyFiles.MAX_FILE_BYTES)
+            + "'}]}\n");
+    Files.writeString(
+        dir.resolve("e-many.yaml"), "--- {}\n".repeat(PolicyFiles.MAX_DOCUMENTS_PER_FILE + 1));
+
+    PolicyFiles.Loaded loaded =
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> PolicyFiles.load(dir, SCHEMA));
+
+    assertThat(loaded.policies())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("edge");
+    assertThat(loaded.errors())
+        .containsExactly(
+            fifo + ": not a regular file",
+            dir.resolve("c-dir.yaml") + ": not a regular file",
+            dir.resolve("d-huge.yaml") + ": larger than 1048576 bytes",
+            dir.resolve("e-many.yaml") + ": more than 1000 documents");
+  }
+
+  /** Metadata is checked as the API server checks it: a bad one is named, never a crash. */
+  @Test
+  void wrongTypedMetadataIsLoggedAndSkipped(@TempDir Path dir) throws Exception {
+    String policy =
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailEndpointPolicy
+        metadata: %s
+        spec:
+          endpoints: [{target: smtp://mx.example.com}]
+        ---
+        """;
+    Files.writeString(
+        dir.resolve("p.yaml"),
+        GOOD
+            + "---\n"
+            + policy.formatted("{name: a, labels: [a, b]}")
+            + policy.formatted("{name: b, generation: abc}")
+            + policy.formatted("{name: \"c\\nlevel=ERROR forged\"}")
+            + policy.formatted("{name: d, namespace: Mail_Team}")
+            + policy.formatted("{name: e, annotations: {a: {b: c}}}")
+            + policy.formatted("[1, 2]"));
+
+    PolicyFiles.Loaded loaded = PolicyFiles.load(dir, SCHEMA);
+
+    assertThat(loaded.policies())
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("edge");
+    Path file = dir.resolve("p.yaml");
+    assertThat(loaded.errors())
+        .contains(
+            file + ": metadata.labels: expected a map of strings to strings",
+            file
+                + ": metadata.name: must be a lowercase DNS-1123 subdomain (a-z, 0-9, '-', '.'; at"
+                + " most 253 characters)",
+            file + ": metadata.namespace: must be a lowercase DNS-1123 label (a-z, 0-9, '-')",
+            file + ": metadata.annotations: expected a map of strings to strings",
+            file + ": metadata: expected an object")
+        .anySatisfy(e -> assertThat(e).startsWith(file + ": metadata.generation: "))
+        .allSatisfy(e -> assertThat(e).doesNotContain("\n"));
   }
 }
