@@ -1,7 +1,9 @@
 package io.mailtls.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -14,6 +16,7 @@ import java.util.List;
  * ({@code 90s}, {@code 15m}, {@code 1h30m}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = UnreadableSpecs.Deserializer.class)
 // Rules sit on the type, not on record components: a component's annotation is copied to its field
 // and its accessor, and the CRD generator would emit each rule twice. fieldPath names the field.
 @ValidationRule(
@@ -72,8 +75,26 @@ public record MailEndpointPolicySpec(
             "Stops probing while true; the last results stay in status and the Ready condition"
                 + " says probing is suspended.")
         @Default("false")
-        Boolean suspend) {
+        Boolean suspend,
+    // Not a field of the resource: why a stored spec could not be read (see UnreadableSpecs).
+    @JsonIgnore String unreadable) {
 
   public static final int MAX_ENDPOINTS = 64;
+
+  public MailEndpointPolicySpec(
+      List<EndpointSpec> endpoints,
+      MinimumVersion minimumVersion,
+      Boolean requireStartTls,
+      String interval,
+      String timeout,
+      Boolean suspend) {
+    this(endpoints, minimumVersion, requireStartTls, interval, timeout, suspend, null);
+  }
+
+  /** A spec the API server stored but this operator cannot read; {@code problem} says why. */
+  static MailEndpointPolicySpec unreadable(String problem) {
+    return new MailEndpointPolicySpec(null, null, null, null, null, null, problem);
+  }
+
   static final String DURATION_PATTERN = "^([0-9]{1,6}(\\.[0-9]+)?(ms|s|m|h))+$";
 }

@@ -33,6 +33,9 @@ public record PolicyRequest(
     if (spec == null) {
       throw new InvalidPolicyException("spec: required");
     }
+    if (spec.unreadable() != null) {
+      throw new InvalidPolicyException(spec.unreadable());
+    }
     List<String> errors = new ArrayList<>();
     List<Target> targets = targets(spec.endpoints(), errors);
     Duration interval =

@@ -85,6 +85,7 @@ public final class MailTlsOperator implements AutoCloseable {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
+                  .withResourceCloner(new PolicyCloner(client.getKubernetesSerialization()))
                   // No Server-Side Apply, which the mock API server lacks: the reconciler writes
                   // status as a JSON Patch itself (see MailEndpointPolicyReconciler).
                   .withUseSSAToPatchPrimaryResource(false)
