@@ -80,7 +80,13 @@ public final class EndpointProber {
   public EndpointResult probe(Target target, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
-    long id = progress.started(probedAt.plus(timeout.multipliedBy(settings.versions().size())));
+    // The latest it can end: every version on its own, one more timeout for a connection started
+    // at the deadline, and the longest wait for the operator's own connection limit.
+    long id =
+        progress.started(
+            probedAt
+                .plus(timeout.multipliedBy(settings.versions().size() + 1L))
+                .plus(HostConnectionLimiter.TOTAL_WAIT_LIMIT));
     try {
       return observeAndSummarise(target, timeout, probedAt, start);
     } catch (RuntimeException bug) {
@@ -181,9 +187,8 @@ public final class EndpointProber {
                         destination.address().getAddress(),
                         deadline,
                         () ->
-                            versionProber.probe(
-                                destination, version, connectionDeadline(deadline, timeout)),
-                        () -> noSlot(version))));
+                            versionProber.probe(destination, version, Instant.now().plus(timeout)),
+                        busy -> noSlot(version, busy))));
       }
       Future<List<X509Certificate>> tls13Chain =
           versions.containsKey(TlsVersion.TLS_1_3)
@@ -215,8 +220,8 @@ public final class EndpointProber {
     return limiter.withSlot(
         destination.address().getAddress(),
         deadline,
-        () -> versionProber.fetchTls13Chain(destination, connectionDeadline(deadline, timeout)),
-        List::of);
+        () -> versionProber.fetchTls13Chain(destination, Instant.now().plus(timeout)),
+        busy -> List.of());
   }
 
   private CertificateInfo certificate(
@@ -234,11 +239,25 @@ public final class EndpointProber {
     return own.isBefore(endpointDeadline) ? own : endpointDeadline;
   }
 
-  private static VersionProber.Attempt noSlot(TlsVersion version) {
+  private VersionProber.Attempt noSlot(TlsVersion version, HostConnectionLimiter.Busy busy) {
     Failure failure =
-        Failure.of(
-            FailureKind.CONNECT_TIMEOUT,
-            "no free connection slot for this host before the deadline");
+        switch (busy) {
+          case HOST ->
+              Failure.of(
+                  FailureKind.CONNECT_TIMEOUT,
+                  "this host's other connections (at most "
+                      + limiter.permitsPerHost()
+                      + " at once) did not free a slot before the deadline");
+          case TOTAL ->
+              Failure.of(
+                  FailureKind.OPERATOR_BUSY,
+                  "all "
+                      + limiter.permitsInTotal()
+                      + " connections of this operator (--max-connections) stayed busy with other"
+                      + " endpoints for "
+                      + HostConnectionLimiter.TOTAL_WAIT_LIMIT.toMinutes()
+                      + " minutes: nothing was sent to this endpoint");
+        };
     return new VersionProber.Attempt(
         VersionResult.failed(version, failure, 0), null, List.of(), null);
   }

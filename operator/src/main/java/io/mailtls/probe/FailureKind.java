@@ -33,6 +33,11 @@ public enum FailureKind {
    * any version, and nothing is retried until the next round.
    */
   PROBE_ERROR(false),
+  /**
+   * This operator's own total connection limit stayed full (other endpoints held every slot):
+   * nothing was sent, so nothing is known, and it is not the endpoint's fault.
+   */
+  OPERATOR_BUSY(false),
 
   /** The server answered the ClientHello with a TLS alert (named in the detail). */
   TLS_ALERT(true),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -13,9 +14,30 @@ import java.util.function.Supplier;
  * at most {@code permitsInTotal} overall, because mail servers rate-limit scanners and a cluster
  * operator should be a polite neighbour. A host's entry is dropped when nobody holds or waits for
  * it, so the map stays as small as the set of hosts being probed right now.
+ *
+ * <p>Waiting for a slot of the host is bounded by the endpoint's deadline: only connections to that
+ * same host hold them. Waiting for one of the total is not: other policies' slow servers may hold
+ * them all, and that is never the waiting endpoint's fault. It waits its turn (first come, first
+ * served) up to {@link #TOTAL_WAIT_LIMIT}, and its connection's own deadline starts when it holds
+ * its slots.
  */
 final class HostConnectionLimiter {
+  /**
+   * How long a connection waits for a slot of the total before it gives up, saying so. Slots free
+   * up as other probes end, each by its own deadline, so only a fleet far beyond the limits waits
+   * this long.
+   */
+  static final Duration TOTAL_WAIT_LIMIT = Duration.ofMinutes(10);
+
+  /** Why no connection was made: which limit stayed full. */
+  enum Busy {
+    HOST,
+    TOTAL
+  }
+
   private final int permitsPerHost;
+  private final int permitsInTotal;
+  private final Duration totalWaitLimit;
   private final Semaphore total;
   private final ConcurrentHashMap<InetAddress, Host> hosts = new ConcurrentHashMap<>();
 
@@ -30,8 +52,22 @@ final class HostConnectionLimiter {
   }
 
   HostConnectionLimiter(int permitsPerHost, int permitsInTotal) {
+    this(permitsPerHost, permitsInTotal, TOTAL_WAIT_LIMIT);
+  }
+
+  HostConnectionLimiter(int permitsPerHost, int permitsInTotal, Duration totalWaitLimit) {
     this.permitsPerHost = permitsPerHost;
+    this.permitsInTotal = permitsInTotal;
+    this.totalWaitLimit = totalWaitLimit;
     this.total = new Semaphore(permitsInTotal, true);
+  }
+
+  int permitsPerHost() {
+    return permitsPerHost;
+  }
+
+  int permitsInTotal() {
+    return permitsInTotal;
   }
 
   /** How many hosts have an entry now (for tests: entries must not pile up). */
@@ -40,10 +76,12 @@ final class HostConnectionLimiter {
   }
 
   /**
-   * Runs {@code work} holding a connection slot for {@code host} and one of the total; if no slot
-   * frees up before the deadline, returns {@code whenNoSlot} instead.
+   * Runs {@code work} holding a connection slot for {@code host} and one of the total. If the host
+   * has no free slot before {@code hostDeadline}, or the total none within the total wait limit,
+   * returns what {@code whenBusy} makes of the limit that stayed full.
    */
-  <T> T withSlot(InetAddress host, Instant deadline, Supplier<T> work, Supplier<T> whenNoSlot) {
+  <T> T withSlot(
+      InetAddress host, Instant hostDeadline, Supplier<T> work, Function<Busy, T> whenBusy) {
     Host entry =
         hosts.compute(
             host,
@@ -55,12 +93,15 @@ final class HostConnectionLimiter {
     boolean hostSlot = false;
     boolean totalSlot = false;
     try {
-      hostSlot = entry.slots.tryAcquire(millisUntil(deadline), TimeUnit.MILLISECONDS);
-      totalSlot = hostSlot && total.tryAcquire(millisUntil(deadline), TimeUnit.MILLISECONDS);
-      return totalSlot ? work.get() : whenNoSlot.get();
+      hostSlot = entry.slots.tryAcquire(millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
+      if (!hostSlot) {
+        return whenBusy.apply(Busy.HOST);
+      }
+      totalSlot = total.tryAcquire(totalWaitLimit.toMillis(), TimeUnit.MILLISECONDS);
+      return totalSlot ? work.get() : whenBusy.apply(Busy.TOTAL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return whenNoSlot.get();
+      throw new IllegalStateException("interrupted while waiting for a connection slot", e);
     } finally {
       if (totalSlot) {
         total.release();

@@ -6,6 +6,7 @@ import static io.mailtls.probe.TlsVersion.TLS_1_1;
 import static io.mailtls.probe.TlsVersion.TLS_1_2;
 import static io.mailtls.probe.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -421,6 +425,45 @@ class EndpointProberTest {
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(maxInFlight.get()).isEqualTo(1);
       assertThat(server.connections()).isEqualTo(5);
+    }
+  }
+
+  /**
+   * Another tenant's slow servers hold every connection of the operator: the healthy endpoint waits
+   * for its turn, and its own deadline starts when it holds a slot, so it is not charged with our
+   * wait.
+   */
+  @Test
+  void waitingForTheOperatorsOwnConnectionLimitIsNotChargedToTheEndpoint() throws Exception {
+    EndpointProber oneAtATime =
+        new EndpointProber(
+            new ProbeSettings(
+                Duration.ofSeconds(1),
+                5,
+                List.of(TLS_1_2, TLS_1_3),
+                ProbeSettings.DEFAULT_EHLO_NAME,
+                null,
+                ConnectionGuard.NONE,
+                1));
+    // The other tenant's server takes 1.5 s to hang up on each of its two connections.
+    try (var slow = TestingMailServer.start(peer -> Thread.sleep(1_500));
+        var healthy = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)));
+        ExecutorService otherTenant = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<EndpointResult> slowResult =
+          otherTenant.submit(
+              () ->
+                  oneAtATime.probe(
+                      new Target(slow.endpoint(MailProtocol.SMTPS), null), Duration.ofSeconds(3)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> slow.connections() > 0);
+
+      // Our deadline is 2 x 1 s; the only connection slot is busy for 3 s.
+      EndpointResult result = oneAtATime.probe(healthy.endpoint(MailProtocol.SMTPS), null);
+
+      assertThat(result.failure()).isNull();
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(statuses(result)).doesNotContain(VersionResult.VersionStatus.NOT_TESTED);
+      assertThat(slowResult.get(30, TimeUnit.SECONDS).acceptedVersions()).isEmpty();
+      assertThat(slow.connections()).isEqualTo(2);
     }
   }
 
