@@ -47,6 +47,6 @@ public record EndpointStatus(
   static final String FAILURE_CLASSES =
       "DnsFailure, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
           + " StartTLSTimeout, StartTLSNotAdvertised, StartTLSRefused, ServiceRefused,"
-          + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, TLSAlert, HandshakeDropped, OtherVersion,"
+          + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, LocalResources, TLSAlert, HandshakeDropped, OtherVersion,"
           + " HandshakeTimeout, NotTLS";
 }

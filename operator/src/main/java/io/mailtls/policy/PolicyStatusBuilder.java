@@ -15,8 +15,10 @@ import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -45,22 +47,30 @@ public final class PolicyStatusBuilder {
       List<EndpointOutcome> outcomes,
       Instant startedAt,
       Duration took) {
-    List<EndpointStatus> endpoints = outcomes.stream().map(PolicyStatusBuilder::endpoint).toList();
+    List<EndpointStatus> endpoints = new ArrayList<>();
+    int kept = 0;
+    for (EndpointOutcome outcome : outcomes) {
+      EndpointStatus last = localFailure(outcome) ? lastResult(previous, outcome) : null;
+      endpoints.add(last != null ? last : endpoint(outcome));
+      kept += last != null ? 1 : 0;
+    }
+    String probed = "probed " + endpoints.size() + " endpoints in " + took.toMillis() + " ms";
+    if (kept > 0) {
+      probed +=
+          "; "
+              + kept
+              + " kept the last result: not probed for a reason of this operator's own (see the"
+              + " log)";
+    }
     Condition ready =
-        PolicyConditions.of(
-            READY,
-            true,
-            REASON_ROUND_COMPLETED,
-            "probed " + endpoints.size() + " endpoints in " + took.toMillis() + " ms",
-            generation,
-            startedAt);
+        PolicyConditions.of(READY, true, REASON_ROUND_COMPLETED, probed, generation, startedAt);
     return new MailEndpointPolicyStatus(
         generation,
         timestamp(startedAt),
-        summary(outcomes),
+        summary(endpoints),
         endpoints,
         PolicyConditions.merge(
-            conditions(previous), ready, compliant(outcomes, generation, startedAt)));
+            conditions(previous), ready, compliant(endpoints, generation, startedAt)));
   }
 
   /** No probing while suspended: the last round's results stay, and Ready says why. */
@@ -101,9 +111,39 @@ public final class PolicyStatusBuilder {
         PolicyConditions.merge(conditions(previous), updates));
   }
 
-  private static Condition compliant(List<EndpointOutcome> outcomes, long generation, Instant now) {
-    Map<Verdict, List<EndpointOutcome>> byVerdict =
-        outcomes.stream().collect(Collectors.groupingBy(o -> o.assessment().verdict()));
+  /**
+   * A failure of the operator's own (its limits, its resources, a bug) says nothing of the server.
+   */
+  private static boolean localFailure(EndpointOutcome outcome) {
+    EndpointResult result = outcome.result();
+    if (result.failure() != null) {
+      return result.failure().kind().isLocal();
+    }
+    return outcome.assessment().verdict() == Verdict.UNREACHABLE
+        && result.untested().stream().anyMatch(v -> v.failure().kind().isLocal());
+  }
+
+  /** The endpoint's entry in the previous status, when it has one. */
+  private static EndpointStatus lastResult(
+      MailEndpointPolicyStatus previous, EndpointOutcome outcome) {
+    if (previous == null || previous.endpoints() == null) {
+      return null;
+    }
+    String target = outcome.result().endpoint().toString();
+    return previous.endpoints().stream()
+        .filter(e -> e.target().equals(target))
+        .filter(e -> Objects.equals(e.serverName(), outcome.target().serverName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Verdict verdict(EndpointStatus endpoint) {
+    return Verdict.fromReason(endpoint.verdict()).orElse(Verdict.UNREACHABLE);
+  }
+
+  private static Condition compliant(List<EndpointStatus> endpoints, long generation, Instant now) {
+    Map<Verdict, List<EndpointStatus>> byVerdict =
+        endpoints.stream().collect(Collectors.groupingBy(PolicyStatusBuilder::verdict));
     Verdict worst =
         SEVERITY.stream().filter(byVerdict::containsKey).findFirst().orElse(Verdict.COMPLIANT);
     if (worst == Verdict.COMPLIANT) {
@@ -111,7 +151,7 @@ public final class PolicyStatusBuilder {
           COMPLIANT,
           true,
           Verdict.COMPLIANT.reason(),
-          "all " + outcomes.size() + " endpoints meet the policy",
+          "all " + endpoints.size() + " endpoints meet the policy",
           generation,
           now);
     }
@@ -130,15 +170,14 @@ public final class PolicyStatusBuilder {
   }
 
   /** An endpoint in a condition message, with its accepted versions when they are the problem. */
-  private static String describe(EndpointOutcome outcome) {
-    EndpointResult result = outcome.result();
-    return switch (outcome.assessment().verdict()) {
+  private static String describe(EndpointStatus endpoint) {
+    return switch (verdict(endpoint)) {
       case DEPRECATED_TLS_ACCEPTED, NO_MODERN_TLS ->
-          result.endpoint()
-              + (result.acceptedVersions().isEmpty()
+          endpoint.target()
+              + (endpoint.acceptedVersions() == null || endpoint.acceptedVersions().isEmpty()
                   ? ""
-                  : " (" + labels(result.acceptedVersions()) + ")");
-      default -> result.endpoint().toString();
+                  : " (" + String.join(", ", endpoint.acceptedVersions()) + ")");
+      default -> endpoint.target();
     };
   }
 
@@ -188,19 +227,15 @@ public final class PolicyStatusBuilder {
     return null;
   }
 
-  private static StatusSummary summary(List<EndpointOutcome> outcomes) {
+  private static StatusSummary summary(List<EndpointStatus> endpoints) {
     VerdictCounts counts =
-        VerdictCounts.of(outcomes.stream().map(o -> o.assessment().verdict()).toList());
+        VerdictCounts.of(endpoints.stream().map(PolicyStatusBuilder::verdict).toList());
     return new StatusSummary(
         counts.total(), counts.compliant(), counts.nonCompliant(), counts.unreachable());
   }
 
   private static List<Condition> conditions(MailEndpointPolicyStatus previous) {
     return previous == null ? null : previous.conditions();
-  }
-
-  private static String labels(List<TlsVersion> versions) {
-    return versions.stream().map(TlsVersion::label).collect(Collectors.joining(", "));
   }
 
   static String timestamp(Instant instant) {

@@ -38,6 +38,8 @@ public enum FailureKind {
    * nothing was sent, so nothing is known, and it is not the endpoint's fault.
    */
   OPERATOR_BUSY(false),
+  /** This operator ran out of something of its own, such as file descriptors: nothing is known. */
+  LOCAL_RESOURCES(false),
 
   /** The server answered the ClientHello with a TLS alert (named in the detail). */
   TLS_ALERT(true),
@@ -65,6 +67,14 @@ public enum FailureKind {
    */
   public boolean meansVersionRejected() {
     return rejectsVersion;
+  }
+
+  /**
+   * True when the failure is the operator's own (its limits, its resources, a bug), not the
+   * server's: it must not change what is known of the endpoint.
+   */
+  public boolean isLocal() {
+    return this == PROBE_ERROR || this == OPERATOR_BUSY || this == LOCAL_RESOURCES;
   }
 
   /** The CamelCase form used as a Kubernetes reason and metric label, e.g. ConnectionRefused. */

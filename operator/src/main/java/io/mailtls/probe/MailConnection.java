@@ -116,8 +116,15 @@ final class MailConnection implements Closeable {
           refused ? FailureKind.CONNECTION_REFUSED : FailureKind.CONNECTION_FAILED, e.getMessage());
     } catch (IOException e) {
       closeQuietly(socket);
-      throw new ProbeException(FailureKind.CONNECTION_FAILED, e.getMessage());
+      throw new ProbeException(connectFailure(e), e.getMessage());
     }
+  }
+
+  /** A connection that failed because this process is out of descriptors is not the server's. */
+  static FailureKind connectFailure(IOException e) {
+    return String.valueOf(e.getMessage()).contains("Too many open files")
+        ? FailureKind.LOCAL_RESOURCES
+        : FailureKind.CONNECTION_FAILED;
   }
 
   Phase phase() {

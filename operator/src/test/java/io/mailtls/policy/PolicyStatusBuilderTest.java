@@ -203,4 +203,43 @@ public class PolicyStatusBuilderTest {
         .hasSize(PolicyConditions.MAX_MESSAGE)
         .endsWith("…");
   }
+
+  /** The operator's own trouble (its limits, its resources, a bug) says nothing of the server. */
+  @Test
+  void aLocalFailureKeepsTheLastResultAndTheVerdict() {
+    MailEndpointPolicyStatus before =
+        PolicyStatusBuilder.probed(
+            null,
+            1,
+            List.of(outcome("smtp://a.example:25", Set.of(TlsVersion.TLS_1_2))),
+            T0,
+            Duration.ZERO);
+    EndpointOutcome busy =
+        outcome(
+            TestingResults.failed(
+                "smtp://a.example:25",
+                new Failure(FailureKind.OPERATOR_BUSY, "all 100 connections stayed busy"),
+                ServerSoftware.UNKNOWN));
+    EndpointOutcome outOfFiles =
+        outcome(
+            TestingResults.failed(
+                "smtp://new.example:25",
+                new Failure(FailureKind.LOCAL_RESOURCES, "Too many open files"),
+                ServerSoftware.UNKNOWN));
+
+    MailEndpointPolicyStatus after =
+        PolicyStatusBuilder.probed(before, 1, List.of(busy, outOfFiles), T1, Duration.ZERO);
+
+    assertThat(after.endpoints().getFirst()).isEqualTo(before.endpoints().getFirst());
+    assertThat(after.endpoints().get(1).verdict()).isEqualTo("Unreachable"); // nothing to keep
+    assertThat(after.endpoints().get(1).failure()).isEqualTo("LocalResources");
+    assertThat(after.summary()).isEqualTo(new StatusSummary(2, 1, 0, 1));
+    assertThat(after.condition("Compliant").getReason()).isEqualTo("Unreachable");
+    assertThat(after.condition("Compliant").getMessage())
+        .isEqualTo("Unreachable: smtp://new.example:25");
+    assertThat(after.condition("Ready").getMessage())
+        .endsWith(
+            "; 1 kept the last result: not probed for a reason of this operator's own (see the"
+                + " log)");
+  }
 }
