@@ -21,6 +21,62 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class MetricsScrape {
   private MetricsScrape() {}
 
+  /**
+   * {@code n} scrapes at once (issue 13: 500 used to exhaust the heap): how many were served, how
+   * many told 503, how long /healthz (on its own port, as in the operator and `run`) took
+   * meanwhile, and the heap after.
+   */
+  private static void flood(HttpClient http, int port, int healthPort, int n) throws Exception {
+    URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+    URI health = URI.create("http://127.0.0.1:" + healthPort + "/healthz");
+    int[] byStatus = new int[600];
+    long start = System.nanoTime();
+    long healthMillis;
+    try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var scrapes = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+      for (int i = 0; i < n; i++) {
+        scrapes.add(
+            clients.submit(
+                () ->
+                    http.send(
+                            HttpRequest.newBuilder(metrics)
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()));
+      }
+      Thread.sleep(200);
+      long h = System.nanoTime();
+      int healthStatus =
+          http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
+              .statusCode();
+      healthMillis = (System.nanoTime() - h) / 1_000_000;
+      if (healthStatus != 200) {
+        throw new IllegalStateException("/healthz answered " + healthStatus + " during the flood");
+      }
+      for (var scrape : scrapes) {
+        try {
+          byStatus[scrape.get()]++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          byStatus[599]++; // refused or reset: the connection limit
+        }
+      }
+    }
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    System.out.printf(
+        "(f) %d scrapes at once: %d served (200), %d told 503, %d not connected, in %d ms;"
+            + " /healthz answered in %d ms meanwhile; heap used after: %d MiB of %d MiB max%n",
+        n,
+        byStatus[200],
+        byStatus[503],
+        byStatus[599],
+        (System.nanoTime() - start) / 1_000_000,
+        healthMillis,
+        (rt.totalMemory() - rt.freeMemory()) >> 20,
+        rt.maxMemory() >> 20);
+  }
+
   public static void main(String[] args) throws Exception {
     int endpoints = 10_000;
     MailTlsMetrics metrics = ScrapeBenchmark.fill(MailTlsMetrics.withJvmMetrics(), endpoints);
@@ -33,8 +89,10 @@ public final class MetricsScrape {
         endpoints, samples, plain, gzip, 100.0 * gzip / plain);
 
     try (AdminServer server =
-        AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry())) {
+            AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry());
+        AdminServer health = AdminServer.start(0).check("/healthz", () -> true)) {
       HttpClient http = HttpClient.newHttpClient();
+      flood(http, server.port(), health.port(), 500);
       for (String encoding : new String[] {"identity", "gzip"}) {
         HttpRequest request =
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))

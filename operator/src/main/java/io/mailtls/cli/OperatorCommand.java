@@ -90,12 +90,6 @@ public final class OperatorCommand implements Callable<Integer> {
   Duration leaseRenewDeadline;
 
   @Option(
-      names = "--health-port",
-      defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
-      description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-  int healthPort;
-
-  @Option(
       names = "--shutdown-timeout",
       defaultValue = "${env:MAILTLS_SHUTDOWN_TIMEOUT:-30s}",
       converter = Converters.DurationConverter.class,
@@ -112,7 +106,7 @@ public final class OperatorCommand implements Callable<Integer> {
       MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
       try (MailTlsOperator operator = MailTlsOperator.start(client, config, metrics);
           AdminServer admin =
-              AdminServer.start(healthPort)
+              AdminServer.start(service.healthPort)
                   .check("/healthz", operator::isLive)
                   .check("/readyz", operator::isReady);
           AdminServer metricsServer =

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mailtls run --policies DIR}: the operator's job without a cluster. Reads
- * MailEndpointPolicy files, probes them on their intervals, serves /metrics and /healthz, logs
- * verdict changes.
+ * MailEndpointPolicy files, probes them on their intervals, serves /metrics and (on a port of its
+ * own) /healthz, logs verdict changes.
  */
 @Command(
     name = "run",
@@ -65,14 +65,16 @@ public final class RunCommand implements Callable<Integer> {
                 settings, metrics, Clock.systemUTC(), service.concurrentPolicies);
         AdminServer admin =
             AdminServer.start(service.metricsPort)
-                .metrics("/metrics", metrics.prometheusRegistry())
-                .check("/healthz", runner::isRunning)) {
+                .metrics("/metrics", metrics.prometheusRegistry());
+        AdminServer health =
+            AdminServer.start(service.healthPort).check("/healthz", runner::isRunning)) {
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
       runner.start(loaded.policies());
       log.atInfo()
           .addKeyValue("policies", loaded.policies().size())
           .addKeyValue("invalid", loaded.errors().size())
           .addKeyValue("metricsPort", admin.port())
+          .addKeyValue("healthPort", health.port())
           .log("mailtls run started");
       stopped.await();
     }

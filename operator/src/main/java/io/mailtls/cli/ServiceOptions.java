@@ -11,6 +11,14 @@ final class ServiceOptions {
   int metricsPort;
 
   @Option(
+      names = "--health-port",
+      defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
+      description =
+          "Port of /healthz (and /readyz for the operator), apart from /metrics so that no flood"
+              + " of scrapes can fail a liveness probe (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(
       names = "--max-concurrent-policies",
       defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
       description = "Policies probed at once (default: ${DEFAULT-VALUE}).")

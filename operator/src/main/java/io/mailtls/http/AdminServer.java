@@ -3,7 +3,6 @@ package io.mailtls.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -81,11 +80,11 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * {@code path} answers with everything in {@code registry}, through the Prometheus client's own
-   * handler: it negotiates the text or OpenMetrics format and gzip as Prometheus asks.
+   * {@code path} answers with everything in {@code registry}, in the format and encoding Prometheus
+   * asks for, streamed ({@link MetricsExposition}).
    */
   public AdminServer metrics(String path, PrometheusRegistry registry) {
-    MetricsHandler handler = new MetricsHandler(registry);
+    MetricsExposition handler = new MetricsExposition(registry);
     server.createContext(
         path,
         exact(
