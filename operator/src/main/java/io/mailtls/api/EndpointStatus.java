@@ -47,6 +47,7 @@ public record EndpointStatus(
   static final String FAILURE_CLASSES =
       "DnsFailure, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
           + " StartTLSTimeout, StartTLSNotAdvertised, StartTLSRefused, ServiceRefused,"
+          + " TemporarilyRefused, StartTLSStripped,"
           + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, LocalResources, TLSAlert, HandshakeDropped, OtherVersion,"
           + " HandshakeTimeout, NotTLS";
 }

@@ -24,9 +24,7 @@ public final class ComplianceEvaluator {
     return new Assessment(
         verdict,
         explain(verdict, result, policy),
-        verdict == Verdict.COMPLIANT
-            ? null
-            : Remediation.hint(verdict, result.serverSoftware(), policy.minimumVersion()));
+        verdict == Verdict.COMPLIANT ? null : remediation(verdict, result, policy));
   }
 
   static Verdict verdict(EndpointResult result, CompliancePolicy policy) {
@@ -78,9 +76,14 @@ public final class ComplianceEvaluator {
               + ": "
               + EXCHANGE_ONLINE_FAILURE;
       case STARTTLS_MISSING ->
-          (result.failure().kind() == FailureKind.STARTTLS_REFUSED
-                  ? "refuses STARTTLS (" + result.failure().detail() + ")"
-                  : "does not offer STARTTLS")
+          (switch (result.failure().kind()) {
+                case STARTTLS_REFUSED -> "refuses STARTTLS (" + result.failure().detail() + ")";
+                case STARTTLS_STRIPPED ->
+                    "is behind a firewall whose SMTP inspection hides STARTTLS ("
+                        + result.failure().detail()
+                        + ")";
+                default -> "does not offer STARTTLS";
+              })
               + ", so mail goes in plain text: senders that insist on TLS fail with"
               + " \"451 5.7.3 Must issue a STARTTLS command first\"";
       case FORBIDDEN ->
@@ -88,15 +91,49 @@ public final class ComplianceEvaluator {
               + result.failure().detail()
               + " (the operator's connection guard, set by the cluster admin)";
       case UNREACHABLE ->
-          result.failure() != null
-              ? "could not be probed: " + result.failure()
-              : "could not test " + labels(untested(result)) + ": " + firstUntestedFailure(result);
+          temporarilyRefused(result)
+              ? "temporarily refused / rate limited: the server said \"not now\" ("
+                  + firstFailure(result)
+                  + "), also to one connection at a time, so "
+                  + (result.failure() != null ? "no version" : labels(untested(result)))
+                  + " could be tested; this says nothing about its STARTTLS or TLS"
+              : result.failure() != null
+                  ? "could not be probed: " + result.failure()
+                  : "could not test "
+                      + labels(untested(result))
+                      + ": "
+                      + firstUntestedFailure(result);
     };
   }
 
   private static boolean startTlsUnavailable(EndpointResult result) {
     FailureKind kind = result.failure().kind();
-    return kind == FailureKind.STARTTLS_NOT_ADVERTISED || kind == FailureKind.STARTTLS_REFUSED;
+    return kind == FailureKind.STARTTLS_NOT_ADVERTISED
+        || kind == FailureKind.STARTTLS_REFUSED
+        || kind == FailureKind.STARTTLS_STRIPPED;
+  }
+
+  /** What decided an Unreachable verdict was a "not now" from the server. */
+  private static boolean temporarilyRefused(EndpointResult result) {
+    return firstFailure(result).kind() == FailureKind.TEMPORARILY_REFUSED;
+  }
+
+  private static io.mailtls.probe.Failure firstFailure(EndpointResult result) {
+    return result.failure() != null
+        ? result.failure()
+        : result.untested().stream().map(VersionResult::failure).findFirst().orElseThrow();
+  }
+
+  private static String remediation(
+      Verdict verdict, EndpointResult result, CompliancePolicy policy) {
+    if (verdict == Verdict.STARTTLS_MISSING
+        && result.failure().kind() == FailureKind.STARTTLS_STRIPPED) {
+      return Remediation.FIREWALL_INSPECTION;
+    }
+    if (verdict == Verdict.UNREACHABLE && temporarilyRefused(result)) {
+      return Remediation.TEMPORARY_REFUSAL;
+    }
+    return Remediation.hint(verdict, result.serverSoftware(), policy.minimumVersion());
   }
 
   private static List<TlsVersion> versions(

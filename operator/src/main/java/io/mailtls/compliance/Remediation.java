@@ -8,6 +8,22 @@ final class Remediation {
   private static final String SCHANNEL =
       "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\";
 
+  static final String FIREWALL_INSPECTION =
+      "A firewall in front of the server rewrites SMTP and removes STARTTLS (the masked 220 ****"
+          + " banner and XXXXXXXA keywords are Cisco ASA/PIX \"inspect esmtp\"). Let STARTTLS"
+          + " through: on an ASA, remove \"inspect esmtp\" from the global policy (no inspect"
+          + " esmtp), or use an ESMTP inspection policy map that allows TLS (parameters, allow-tls);"
+          + " on other firewalls turn off SMTP/ESMTP protocol inspection or fixup for this server."
+          + " The server itself may be fine.";
+
+  static final String TEMPORARY_REFUSAL =
+      "The server refuses the prober's connections for now (a connection or rate limit,"
+          + " greylisting, postscreen). Nothing is known of its TLS until it answers: exempt the"
+          + " prober's address (Postfix: smtpd_client_connection_count_limit and"
+          + " smtpd_client_connection_rate_limit via smtpd_client_event_limit_exceptions,"
+          + " postscreen_access_list; Exchange: the receive connector's connection limits), or"
+          + " wait for the next probe.";
+
   private Remediation() {}
 
   static String hint(Verdict verdict, ServerSoftware software, TlsVersion minimum) {

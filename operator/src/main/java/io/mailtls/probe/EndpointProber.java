@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -197,13 +198,94 @@ public final class EndpointProber {
               : null;
       List<VersionProber.Attempt> attempts =
           versions.values().stream().map(EndpointProber::join).toList();
+      List<X509Certificate> fetched = tls13Chain == null ? List.of() : join(tls13Chain);
+      if (attempts.stream().anyMatch(EndpointProber::refusedForNow)) {
+        attempts = retryOneAtATime(destination, attempts, deadline, timeout);
+        if (fetched.isEmpty() && needsTls13Chain(attempts)) {
+          fetched = fetchTls13Chain(destination, deadline, timeout);
+        }
+      }
       List<X509Certificate> chain =
           attempts.stream()
               .filter(a -> a.chain() != null && !a.chain().isEmpty())
               .max(Comparator.comparing(a -> a.result().version()))
               .map(VersionProber.Attempt::chain)
-              .orElseGet(() -> tls13Chain == null ? List.of() : join(tls13Chain));
+              .orElse(fetched);
       return new Observation(attempts, chain);
+    }
+  }
+
+  /** The pause before each pass of {@link #retryOneAtATime}: 1 s, then 2 s. */
+  static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+  /** Passes over the refused versions, one connection at a time. */
+  static final int RETRY_PASSES = 2;
+
+  private static boolean refusedForNow(VersionProber.Attempt attempt) {
+    VersionResult result = attempt.result();
+    return result.status() == VersionResult.VersionStatus.NOT_TESTED
+        && result.failure().kind().mayBeConcurrencyRefusal();
+  }
+
+  /**
+   * A server that takes one session at a time (or a few) answers the others with "not now" (421 at
+   * the greeting or to EHLO, an IMAP BYE): after a pause, the versions it refused so are tried
+   * again one connection at a time, in up to {@link #RETRY_PASSES} passes, while the endpoint's
+   * deadline allows; and the host gets one connection at a time for the rest of the round.
+   */
+  private List<VersionProber.Attempt> retryOneAtATime(
+      VersionProber.Destination destination,
+      List<VersionProber.Attempt> attempts,
+      Instant deadline,
+      Duration timeout) {
+    limiter.preferSerial(destination.address().getAddress());
+    List<VersionProber.Attempt> current = new ArrayList<>(attempts);
+    for (int pass = 1;
+        pass <= RETRY_PASSES && current.stream().anyMatch(EndpointProber::refusedForNow);
+        pass++) {
+      Duration pause = RETRY_PAUSE.multipliedBy(pass);
+      if (Instant.now().plus(pause).plus(timeout).isAfter(deadline)) {
+        break; // no time left for another pass: what is untested stays so
+      }
+      sleep(pause);
+      for (int i = 0; i < current.size(); i++) {
+        if (!refusedForNow(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
+          continue;
+        }
+        TlsVersion version = current.get(i).result().version();
+        current.set(
+            i,
+            limiter.withSlot(
+                destination.address().getAddress(),
+                deadline,
+                () -> versionProber.probe(destination, version, Instant.now().plus(timeout)),
+                busy -> noSlot(version, busy)));
+      }
+    }
+    return current;
+  }
+
+  private static boolean needsTls13Chain(List<VersionProber.Attempt> attempts) {
+    return attempts.stream().noneMatch(a -> a.chain() != null && !a.chain().isEmpty())
+        && attempts.stream()
+            .anyMatch(a -> a.result().version() == TlsVersion.TLS_1_3 && a.result().accepted());
+  }
+
+  private List<X509Certificate> fetchTls13Chain(
+      VersionProber.Destination destination, Instant deadline, Duration timeout) {
+    return limiter.withSlot(
+        destination.address().getAddress(),
+        deadline,
+        () -> versionProber.fetchTls13Chain(destination, Instant.now().plus(timeout)),
+        busy -> List.of());
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pausing between retries", e);
     }
   }
 
@@ -217,11 +299,7 @@ public final class EndpointProber {
         || (tls12 != null && join(tls12).chain() != null)) {
       return List.of(); // nothing to fetch, or the cleartext chain of TLS 1.2 will do
     }
-    return limiter.withSlot(
-        destination.address().getAddress(),
-        deadline,
-        () -> versionProber.fetchTls13Chain(destination, Instant.now().plus(timeout)),
-        busy -> List.of());
+    return fetchTls13Chain(destination, deadline, timeout);
   }
 
   private CertificateInfo certificate(

@@ -22,8 +22,19 @@ public enum FailureKind {
   STARTTLS_NOT_ADVERTISED(false),
   /** The server answered the STARTTLS command with an error, e.g. {@code 454 4.7.0}. */
   STARTTLS_REFUSED(false),
-  /** The server greeted with a refusal, e.g. SMTP {@code 554} or IMAP {@code * BYE}. */
+  /** The server greeted with a lasting refusal, e.g. SMTP {@code 554}. */
   SERVICE_REFUSED(false),
+  /**
+   * The server said "not now": a 4xx reply at the greeting, to EHLO or to STARTTLS, an IMAP {@code
+   * * BYE} greeting or {@code NO} to STARTTLS, a POP3 {@code [IN-USE]}/{@code [SYS/TEMP]} error: a
+   * rate limit, greylisting, too many connections. Never evidence that STARTTLS is missing.
+   */
+  TEMPORARILY_REFUSED(false),
+  /**
+   * A firewall's SMTP inspection hides STARTTLS: a masked banner ({@code 220 ****}) or EHLO
+   * keywords replaced by {@code XXXXXXXA} (Cisco ASA/PIX {@code inspect esmtp}).
+   */
+  STARTTLS_STRIPPED(false),
   /** The peer does not speak the mail protocol: an HTTP reply, garbage, an endless line. */
   NOT_A_MAIL_SERVER(false),
   /** The peer speaks the protocol but broke its rules. */
@@ -75,6 +86,14 @@ public enum FailureKind {
    */
   public boolean isLocal() {
     return this == PROBE_ERROR || this == OPERATOR_BUSY || this == LOCAL_RESOURCES;
+  }
+
+  /**
+   * True when the server may only have refused this connection because others were open (or came
+   * too fast): the versions it left untested are worth one more try, one connection at a time.
+   */
+  public boolean mayBeConcurrencyRefusal() {
+    return this == TEMPORARILY_REFUSED || this == SERVICE_REFUSED;
   }
 
   /** The CamelCase form used as a Kubernetes reason and metric label, e.g. ConnectionRefused. */

@@ -41,6 +41,15 @@ final class HostConnectionLimiter {
   private final Semaphore total;
   private final ConcurrentHashMap<InetAddress, Host> hosts = new ConcurrentHashMap<>();
 
+  /** Hosts that refused parallel connections, and until when they get one at a time. */
+  private final ConcurrentHashMap<InetAddress, Instant> serialUntil = new ConcurrentHashMap<>();
+
+  /** How long a host that refused parallel connections gets one at a time: about a round. */
+  static final Duration SERIAL_FOR = Duration.ofMinutes(15);
+
+  /** Hosts remembered as serial at most; beyond, new ones are not remembered (still retried). */
+  static final int MAX_SERIAL_HOSTS = 10_000;
+
   /** A host's slots and how many callers hold or wait for them. */
   private static final class Host {
     final Semaphore slots;
@@ -92,8 +101,10 @@ final class HostConnectionLimiter {
             });
     boolean hostSlot = false;
     boolean totalSlot = false;
+    // A host that refused parallel connections: all of its slots, so one connection at a time.
+    int permits = isSerial(host) ? permitsPerHost : 1;
     try {
-      hostSlot = entry.slots.tryAcquire(millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
+      hostSlot = entry.slots.tryAcquire(permits, millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
       if (!hostSlot) {
         return whenBusy.apply(Busy.HOST);
       }
@@ -107,10 +118,24 @@ final class HostConnectionLimiter {
         total.release();
       }
       if (hostSlot) {
-        entry.slots.release();
+        entry.slots.release(permits);
       }
       hosts.computeIfPresent(host, (h, e) -> --e.users == 0 ? null : e);
     }
+  }
+
+  /** From now on, and for {@link #SERIAL_FOR}, {@code host} gets one connection at a time. */
+  void preferSerial(InetAddress host) {
+    Instant now = Instant.now();
+    serialUntil.values().removeIf(until -> until.isBefore(now));
+    if (serialUntil.size() < MAX_SERIAL_HOSTS) {
+      serialUntil.put(host, now.plus(SERIAL_FOR));
+    }
+  }
+
+  boolean isSerial(InetAddress host) {
+    Instant until = serialUntil.get(host);
+    return until != null && until.isAfter(Instant.now());
   }
 
   private static long millisUntil(Instant deadline) {

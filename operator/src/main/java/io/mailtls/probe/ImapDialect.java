@@ -15,7 +15,8 @@ final class ImapDialect implements MailDialect {
     c.greeting(greeting);
     String upper = greeting.toUpperCase(Locale.ROOT);
     if (upper.startsWith("* BYE")) {
-      throw new ProbeException(FailureKind.SERVICE_REFUSED, greeting);
+      // A server that will not talk now: too many connections, a rate limit (RFC 9051 7.1.5).
+      throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, greeting);
     }
     if (!upper.startsWith("* OK") && !upper.startsWith("* PREAUTH")) {
       throw new ProbeException(
@@ -40,7 +41,12 @@ final class ImapDialect implements MailDialect {
     c.writeLine("a2 STARTTLS");
     String[] lines = untilTagged(c, "a2");
     String tagged = lines[lines.length - 1];
-    if (!tagged.toUpperCase(Locale.ROOT).startsWith("A2 OK")) {
+    String answer = tagged.toUpperCase(Locale.ROOT);
+    if (answer.startsWith("A2 NO")) {
+      // NO is "could not, now" (RFC 9051 7.1.2); BAD is "no such command here".
+      throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, tagged);
+    }
+    if (!answer.startsWith("A2 OK")) {
       throw new ProbeException(FailureKind.STARTTLS_REFUSED, tagged);
     }
   }

@@ -13,7 +13,9 @@ final class Pop3Dialect implements MailDialect {
     String greeting = c.readLine();
     c.greeting(greeting);
     if (greeting.startsWith("-ERR")) {
-      throw new ProbeException(FailureKind.SERVICE_REFUSED, greeting);
+      throw new ProbeException(
+          isTemporary(greeting) ? FailureKind.TEMPORARILY_REFUSED : FailureKind.SERVICE_REFUSED,
+          greeting);
     }
     if (!greeting.startsWith("+OK")) {
       throw new ProbeException(
@@ -30,8 +32,20 @@ final class Pop3Dialect implements MailDialect {
     c.writeLine("STLS");
     String reply = c.readLine();
     if (!reply.startsWith("+OK")) {
-      throw new ProbeException(FailureKind.STARTTLS_REFUSED, reply);
+      throw new ProbeException(
+          isTemporary(reply) ? FailureKind.TEMPORARILY_REFUSED : FailureKind.STARTTLS_REFUSED,
+          reply);
     }
+  }
+
+  /**
+   * The response codes of RFC 2449/3206 that mean "not now": [IN-USE], [SYS/TEMP], [LOGIN-DELAY].
+   */
+  private static boolean isTemporary(String error) {
+    String upper = error.toUpperCase(Locale.ROOT);
+    return upper.contains("[IN-USE]")
+        || upper.contains("[SYS/TEMP]")
+        || upper.contains("[LOGIN-DELAY]");
   }
 
   private static boolean listsStls(MailConnection c) throws IOException, ProbeException {

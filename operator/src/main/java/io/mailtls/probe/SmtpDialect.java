@@ -12,6 +12,7 @@ final class SmtpDialect implements MailDialect {
   // which "." alone would not match; such a server is still a mail server.
   private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?", Pattern.DOTALL);
   private static final int MAX_REPLY_LINES = 100;
+  private static final Pattern MASKED_KEYWORD = Pattern.compile("X{4,}[A-Z]?");
 
   private final String ehloName;
 
@@ -25,11 +26,16 @@ final class SmtpDialect implements MailDialect {
     Reply greeting = readReply(c);
     c.greeting(greeting.text());
     if (greeting.code() != 220) {
-      throw new ProbeException(FailureKind.SERVICE_REFUSED, greeting.text());
+      throw new ProbeException(
+          greeting.isTemporary() ? FailureKind.TEMPORARILY_REFUSED : FailureKind.SERVICE_REFUSED,
+          greeting.text());
     }
     c.phase(MailConnection.Phase.STARTTLS);
     c.writeLine("EHLO " + ehloName);
     Reply ehlo = readReply(c);
+    if (ehlo.isTemporary()) {
+      throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, "EHLO: " + ehlo.text());
+    }
     if (ehlo.code() != 250) {
       throw new ProbeException(FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO refused: " + ehlo.text());
     }
@@ -39,14 +45,39 @@ final class SmtpDialect implements MailDialect {
             .map(l -> l.strip().toUpperCase(Locale.ROOT))
             .anyMatch(l -> l.equals("STARTTLS") || l.startsWith("STARTTLS "));
     if (!offered) {
+      if (inspectedByFirewall(greeting, ehlo)) {
+        throw new ProbeException(
+            FailureKind.STARTTLS_STRIPPED,
+            "a firewall's SMTP inspection masks the dialogue (banner \""
+                + ServerText.clean(greeting.text(), 40)
+                + "\", EHLO keywords such as XXXXXXXA): it hides STARTTLS");
+      }
       throw new ProbeException(
           FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO reply does not list STARTTLS");
     }
     c.writeLine("STARTTLS");
     Reply reply = readReply(c);
+    if (reply.isTemporary()) {
+      throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, "STARTTLS: " + reply.text());
+    }
     if (reply.code() != 220) {
       throw new ProbeException(FailureKind.STARTTLS_REFUSED, reply.text());
     }
+  }
+
+  /**
+   * Cisco ASA/PIX {@code inspect esmtp} (and firewalls like it) replace the banner text with
+   * asterisks and the EHLO keywords they do not allow, STARTTLS first, with X's ({@code XXXXXXXA}).
+   */
+  static boolean inspectedByFirewall(Reply greeting, Reply ehlo) {
+    boolean maskedKeyword =
+        ehlo.lines().stream()
+            .skip(1)
+            .map(String::strip)
+            .anyMatch(l -> MASKED_KEYWORD.matcher(l).matches());
+    String banner = String.join(" ", greeting.lines()).replace(" ", "");
+    boolean maskedBanner = banner.length() >= 8 && banner.chars().allMatch(ch -> ch == '*');
+    return maskedKeyword || maskedBanner;
   }
 
   /** A complete, possibly multi-line reply: {@code 250-first}, …, {@code 250 last}. */
@@ -71,6 +102,11 @@ final class SmtpDialect implements MailDialect {
   }
 
   record Reply(int code, List<String> lines) {
+    /** 4xx: "try again later" (RFC 5321 4.2.1). */
+    boolean isTemporary() {
+      return code >= 400 && code < 500;
+    }
+
     String text() {
       return code + " " + String.join(" ", lines);
     }

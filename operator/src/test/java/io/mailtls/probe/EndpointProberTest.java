@@ -8,6 +8,10 @@ import static io.mailtls.probe.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailtls.compliance.Assessment;
+import io.mailtls.compliance.ComplianceEvaluator;
+import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.compliance.Verdict;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -141,7 +145,7 @@ class EndpointProberTest {
           peer.readLine();
           peer.sendLines("250-mx", "250 STARTTLS");
           peer.readLine();
-          peer.sendLines("454 4.7.0 TLS not available due to local problem");
+          peer.sendLines("554 5.7.3 TLS not available due to local problem");
         };
     try (var server = TestingMailServer.start(refusing)) {
       EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
@@ -150,8 +154,134 @@ class EndpointProberTest {
           .isEqualTo(
               new Failure(
                   FailureKind.STARTTLS_REFUSED,
-                  "454 4.7.0 TLS not available due to local problem"));
+                  "554 5.7.3 TLS not available due to local problem"));
       assertThat(result.startTlsAdvertised()).isTrue();
+    }
+  }
+
+  /** 1 s per connection, so the retries of a refusing server fit a short test. */
+  private final EndpointProber quick =
+      new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(1)));
+
+  private static TestingMailServer.Conversation smtpSaying(String greeting, String ehloReply) {
+    return peer -> {
+      peer.sendLines(greeting);
+      peer.readLine();
+      peer.sendLines(ehloReply);
+    };
+  }
+
+  /** 421 after EHLO (too many connections): a temporary refusal, never a missing STARTTLS. */
+  @Test
+  void aTemporaryRefusalIsNeverStartTlsMissing() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            smtpSaying("220 mx ESMTP Postfix", "421 4.7.0 mx Error: too many connections"))) {
+      EndpointResult result =
+          quick.probe(new Target(server.endpoint(MailProtocol.SMTP), null), Duration.ofSeconds(2));
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.TEMPORARILY_REFUSED,
+                  "EHLO: 421 4.7.0 mx Error: too many connections"));
+      assertThat(result.startTlsAdvertised()).isNull();
+      assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
+      Assessment assessment = ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT);
+      assertThat(assessment.verdict()).isEqualTo(Verdict.UNREACHABLE);
+      assertThat(assessment.explanation()).startsWith("temporarily refused / rate limited");
+      assertThat(assessment.remediation()).contains("smtpd_client_connection_count_limit");
+      // The five versions at once, then two passes of one at a time (after 1 s, then 2 s).
+      assertThat(server.connections()).isEqualTo(15);
+    }
+  }
+
+  /** One session at a time: the rest get 421 at the greeting, then are tried one at a time. */
+  @Test
+  void aServerThatTakesOneSessionAtATimeGetsItsExactVersionSet() throws Exception {
+    AtomicInteger open = new AtomicInteger();
+    TestingMailServer.Conversation smtp =
+        TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_2, TLS_1_3));
+    TestingMailServer.Conversation oneAtATime =
+        peer -> {
+          try {
+            if (open.incrementAndGet() > 1) {
+              peer.sendLines("421 4.7.0 mx Error: too many connections from 127.0.0.1");
+              return;
+            }
+            smtp.run(peer);
+          } finally {
+            open.decrementAndGet();
+          }
+        };
+    try (var server = TestingMailServer.start(oneAtATime)) {
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
+      assertThat(statuses(result)).doesNotContain(VersionResult.VersionStatus.NOT_TESTED);
+      assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
+          .isEqualTo(Verdict.COMPLIANT);
+      assertThat(result.startTlsAdvertised()).isTrue();
+    }
+  }
+
+  /** Greylisting: "450 try again later" to the first connections, then a normal dialogue. */
+  @Test
+  void aGreylistingServerIsProbedOnceItLetsUsIn() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    TestingMailServer.Conversation smtp =
+        TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_0, TLS_1_2));
+    TestingMailServer.Conversation greylisting =
+        peer -> {
+          if (seen.incrementAndGet() <= 5) {
+            peer.sendLines("450 4.7.1 Greylisted, please try again later");
+            return;
+          }
+          smtp.run(peer);
+        };
+    try (var server = TestingMailServer.start(greylisting)) {
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_0, TLS_1_2);
+      assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
+          .isEqualTo(Verdict.DEPRECATED_TLS_ACCEPTED);
+    }
+  }
+
+  /** Cisco ASA "inspect esmtp": masked banner, STARTTLS replaced by XXXXXXXA. */
+  @Test
+  void aFirewallThatStripsStartTlsIsNamedAsTheCause() throws Exception {
+    TestingMailServer.Conversation asa =
+        peer -> {
+          peer.sendLines("220 ****************************************");
+          peer.readLine();
+          peer.sendLines("250-mail.example.com", "250-PIPELINING", "250-XXXXXXXA", "250 8BITMIME");
+          peer.readLine();
+        };
+    try (var server = TestingMailServer.start(asa)) {
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.STARTTLS_STRIPPED);
+      assertThat(result.startTlsAdvertised()).isNull();
+      Assessment assessment = ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT);
+      assertThat(assessment.verdict()).isEqualTo(Verdict.STARTTLS_MISSING);
+      assertThat(assessment.explanation())
+          .startsWith("is behind a firewall whose SMTP inspection hides STARTTLS");
+      assertThat(assessment.remediation()).contains("inspect esmtp").contains("allow-tls");
+      assertThat(server.connections()).isEqualTo(5); // a lasting answer: no retries
+    }
+  }
+
+  @Test
+  void imapByeAndPop3InUseAreTemporaryRefusals() throws Exception {
+    try (var imap = TestingMailServer.start(peer -> peer.sendLines("* BYE Too many connections"));
+        var pop3 =
+            TestingMailServer.start(
+                peer -> peer.sendLines("-ERR [IN-USE] Mailbox in use, try later"))) {
+      assertThat(quick.probe(imap.endpoint(MailProtocol.IMAP), null).failure().kind())
+          .isEqualTo(FailureKind.TEMPORARILY_REFUSED);
+      assertThat(quick.probe(pop3.endpoint(MailProtocol.POP3), null).failure().kind())
+          .isEqualTo(FailureKind.TEMPORARILY_REFUSED);
     }
   }
 

@@ -42,7 +42,7 @@ class HostileServerTextTest {
   private static final String GREETING =
       "220 mx.evil.test ESMTP Postfix" + ESCAPES + " level=ERROR msg=forged " + "A".repeat(3000);
   private static final String REFUSAL =
-      "454 4.7.0 TLS not available" + ESCAPES + " level=INFO msg=forged " + "B".repeat(3000);
+      "554 5.7.3 TLS not available" + ESCAPES + " level=INFO msg=forged " + "B".repeat(3000);
 
   @Test
   void serverTextReachesStatusEventsLogsAndMetricsCleanedAndCapped() throws Exception {
@@ -72,7 +72,7 @@ class HostileServerTextTest {
       assertThat(endpoint.serverSoftware()).isEqualTo("Postfix");
       // What the server said is still there to read, without its escapes.
       assertThat(endpoint.message())
-          .contains("454 4.7.0 TLS not available[2J]0;owned level=INFO msg=forged BBB");
+          .contains("554 5.7.3 TLS not available[2J]0;owned level=INFO msg=forged BBB");
       assertClean(endpoint.message(), 1_024);
       status.conditions().forEach(c -> assertClean(c.getMessage(), 1_024));
       // JSON would escape a control character rather than show it: look for the escapes.
@@ -85,7 +85,7 @@ class HostileServerTextTest {
                   () -> client.v1().events().inNamespace("mail").list().getItems(),
                   e -> !e.isEmpty());
       assertThat(events).hasSize(1);
-      assertThat(events.getFirst().getMessage()).contains("454 4.7.0 TLS not available");
+      assertThat(events.getFirst().getMessage()).contains("554 5.7.3 TLS not available");
       assertClean(events.getFirst().getMessage(), 1_024);
 
       List<String> series =
