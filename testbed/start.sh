@@ -219,6 +219,11 @@ smtpd_line() { # port, then -o args
   smtpd_line 24028 smtpd_tls_security_level=may \
     'smtpd_tls_protocols=!SSLv2,!SSLv3,!TLSv1.2,!TLSv1.3' \
     'smtpd_tls_mandatory_protocols=!SSLv2,!SSLv3,!TLSv1.2,!TLSv1.3'
+  # One session per client at a time: the others get "421 4.7.0 ... too many connections" at
+  # the greeting (anvil; loopback is no longer exempt on this listener).
+  smtpd_line 24029 smtpd_tls_security_level=may \
+    'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2' \
+    smtpd_client_connection_count_limit=1 smtpd_client_event_limit_exceptions=
   smtpd_line 24465 smtpd_tls_wrappermode=yes smtpd_tls_security_level=encrypt \
     'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2'
   cat <<'EOF'

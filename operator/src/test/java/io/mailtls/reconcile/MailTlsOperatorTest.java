@@ -116,9 +116,10 @@ class MailTlsOperatorTest {
     grantEverything();
     int closedPort = TestingPolicies.unusedLoopbackPort();
     MailTlsOperator first = startReplica("replica-1");
+    // The standby starts once the first holds the Lease, so which one leads is not a race.
+    await().atMost(Duration.ofSeconds(30)).until(() -> "replica-1".equals(leaseHolder()));
     try (first;
         MailTlsOperator second = startReplica("replica-2")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> "replica-1".equals(leaseHolder()));
       TestingPolicies.create(client, "before", "smtp://127.0.0.1:" + closedPort, "2s");
       assertThat(awaitEventReporter("before")).isEqualTo("replica-1");
 
