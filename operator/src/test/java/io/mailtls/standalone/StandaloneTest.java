@@ -92,6 +92,22 @@ class StandaloneTest {
           timeout: 2s
         """
             .formatted(closed));
+    FirstStatus first = firstStatus(dir, "gone");
+
+    assertThat(first.status().endpoints().getFirst().failure()).isEqualTo("ConnectionRefused");
+    assertThat(first.status().condition("Compliant").getReason()).isEqualTo("Unreachable");
+    assertThat(first.scrape())
+        .contains(
+            "mailtls_endpoint_up{endpoint=\"smtp://127.0.0.1:"
+                + closed
+                + "\",namespace=\"mail\",policy=\"gone\",protocol=\"smtp\"} 0.0")
+        .contains("mailtls_probe_failures_total{reason=\"ConnectionRefused\"} 1.0");
+  }
+
+  /** A policy's first status in `mailtls run` (namespace mail), and /metrics right after it. */
+  private record FirstStatus(MailEndpointPolicyStatus status, String scrape) {}
+
+  private static FirstStatus firstStatus(Path dir, String name) throws Exception {
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (StandaloneRunner runner =
         StandaloneRunner.create(ProbeSettings.defaults(), metrics, Clock.systemUTC(), 2)) {
@@ -99,15 +115,8 @@ class StandaloneTest {
       MailEndpointPolicyStatus status =
           await()
               .atMost(Duration.ofSeconds(20))
-              .until(() -> runner.status("mail", "gone"), s -> s != null);
-      assertThat(status.endpoints().getFirst().failure()).isEqualTo("ConnectionRefused");
-      assertThat(status.condition("Compliant").getReason()).isEqualTo("Unreachable");
-      assertThat(metrics.scrape())
-          .contains(
-              "mailtls_endpoint_up{endpoint=\"smtp://127.0.0.1:"
-                  + closed
-                  + "\",namespace=\"mail\",policy=\"gone\",protocol=\"smtp\"} 0.0")
-          .contains("mailtls_probe_failures_total{reason=\"ConnectionRefused\"} 1.0");
+              .until(() -> runner.status("mail", name), s -> s != null);
+      return new FirstStatus(status, metrics.scrape());
     }
   }
 
@@ -125,22 +134,14 @@ class StandaloneTest {
           interval: 5m
           suspend: true
         """);
-    MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
-    try (StandaloneRunner runner =
-        StandaloneRunner.create(ProbeSettings.defaults(), metrics, Clock.systemUTC(), 2)) {
-      runner.start(PolicyFiles.load(dir, SCHEMA).policies());
-      MailEndpointPolicyStatus status =
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .until(() -> runner.status("mail", "paused"), s -> s != null);
+    FirstStatus first = firstStatus(dir, "paused");
 
-      assertThat(status.condition("Ready").getReason()).isEqualTo("Suspended");
-      assertThat(status.endpoints()).isEmpty();
-      assertThat(status.lastProbeTime()).isNull();
-      assertThat(metrics.scrape())
-          .contains("mailtls_policy_interval_seconds{namespace=\"mail\",policy=\"paused\"} 300.0")
-          .doesNotContain("mailtls_probe_duration_seconds_count");
-    }
+    assertThat(first.status().condition("Ready").getReason()).isEqualTo("Suspended");
+    assertThat(first.status().endpoints()).isEmpty();
+    assertThat(first.status().lastProbeTime()).isNull();
+    assertThat(first.scrape())
+        .contains("mailtls_policy_interval_seconds{namespace=\"mail\",policy=\"paused\"} 300.0")
+        .doesNotContain("mailtls_probe_duration_seconds_count");
   }
 
   private static final String GOOD =
