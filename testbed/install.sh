@@ -45,40 +45,38 @@ else
       -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
       --no-install-recommends "${missing[@]}"
   }
+  # The packages' maintainer scripts would start system-wide Postfix, Dovecot and Prometheus
+  # instances. A policy-rc.d that refuses every start keeps them from it; it is put in place only
+  # when the machine has none (a policy of the machine's own is never touched) and removed again.
+  POLICY_RC=/usr/sbin/policy-rc.d
+  if [[ ! -e $POLICY_RC ]]; then
+    printf '#!/bin/sh\n# mail-tls-operator testbed/install.sh: no service starts while it installs\nexit 101\n' |
+      "${SUDO[@]}" tee "$POLICY_RC" >/dev/null
+    "${SUDO[@]}" chmod 755 "$POLICY_RC"
+    trap '"${SUDO[@]}" rm -f "$POLICY_RC"' EXIT
+  fi
   if ! apt_install; then
     "${SUDO[@]}" apt-get update -qq
     apt_install
   fi
+  # The packages installed just now are ours: their services stay off at boot too. Services the
+  # machine had before are left exactly as they were, running or not.
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    for p in "${missing[@]}"; do
+      case $p in
+        postfix) units=(postfix.service) ;;
+        dovecot-core) units=(dovecot.service dovecot.socket) ;;
+        prometheus) units=(prometheus.service) ;;
+        prometheus-alertmanager) units=(prometheus-alertmanager.service) ;;
+        *) units=() ;;
+      esac
+      ((${#units[@]} == 0)) || "${SUDO[@]}" systemctl disable "${units[@]}" >/dev/null 2>&1 || true
+    done
+  fi
 fi
 
-# Make sure no system-wide postfix/dovecot instance is left running (the package
-# post-install scripts may start one on machines without a blocking policy-rc.d).
-# Our testbed instances are never matched: they run with -c <STATE_DIR>/...
-stop_system_instances() {
-  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    "${SUDO[@]}" systemctl stop postfix.service dovecot.service dovecot.socket \
-      prometheus.service prometheus-alertmanager.service >/dev/null 2>&1 || true
-    "${SUDO[@]}" systemctl disable postfix.service dovecot.service \
-      prometheus.service prometheus-alertmanager.service >/dev/null 2>&1 || true
-  fi
-  # Default-config postfix (config dir /etc/postfix).
-  if [[ -f /var/spool/postfix/pid/master.pid ]]; then
-    local pid
-    pid=$(tr -d ' ' </var/spool/postfix/pid/master.pid)
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      "${SUDO[@]}" postfix stop >/dev/null 2>&1 || "${SUDO[@]}" kill "$pid" || true
-    fi
-  fi
-  # Default-config dovecot (base_dir /run/dovecot).
-  if [[ -f /run/dovecot/master.pid ]]; then
-    local pid
-    pid=$(tr -d ' ' </run/dovecot/master.pid)
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      "${SUDO[@]}" doveadm stop >/dev/null 2>&1 || "${SUDO[@]}" kill "$pid" || true
-    fi
-  fi
-}
-stop_system_instances
+# The testbed runs its own instances (own config, queue and run directories, ports 24xxx), so a
+# system Postfix, Dovecot or Prometheus that the machine already runs is never stopped or changed.
 
 for bin in /usr/sbin/postfix /usr/lib/postfix/sbin/master /usr/sbin/dovecot /usr/bin/openssl /usr/bin/sslscan \
   /usr/bin/prometheus /usr/bin/promtool /usr/bin/amtool; do

@@ -44,6 +44,9 @@ public final class AdminServer implements AutoCloseable {
     // The JDK server reads its limits once, from system properties; an operator's own choice wins.
     setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
     setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    // /metrics is streamed in chunks: without TCP_NODELAY each response waits ~40 ms for Nagle's
+    // algorithm and the client's delayed ACK.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
   private final HttpServer server;

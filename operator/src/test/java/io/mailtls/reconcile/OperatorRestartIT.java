@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -64,7 +65,8 @@ class OperatorRestartIT {
 
     int metricsPort = TestingPolicies.unusedLoopbackPort();
     List<String> samples = new CopyOnWriteArrayList<>();
-    Thread sampler = Thread.ofVirtual().start(() -> sample(metricsPort, samples));
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    Thread sampler = Thread.ofVirtual().start(() -> sample(metricsPort, samples, sampling));
     Process second = startOperator(metricsPort, "second");
     try {
       await()
@@ -72,8 +74,9 @@ class OperatorRestartIT {
           .until(() -> samples.contains("metrics " + LEGACY + " compliant=0.0"));
       Thread.sleep(3_000); // keep watching a while after the series came back
     } finally {
-      sampler.interrupt();
-      sampler.join();
+      // A flag, not an interrupt: an interrupted HTTP request can keep HttpClient.close() waiting.
+      sampling.set(false);
+      sampler.join(Duration.ofSeconds(30));
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
     }
@@ -112,13 +115,13 @@ class OperatorRestartIT {
   }
 
   /** Records, every 50 ms, the compliant series of the new process and the stored verdicts. */
-  private void sample(int metricsPort, List<String> samples) {
+  private void sample(int metricsPort, List<String> samples, AtomicBoolean sampling) {
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpRequest scrape =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
               .timeout(Duration.ofSeconds(2))
               .build();
-      while (!Thread.currentThread().isInterrupted()) {
+      while (sampling.get()) {
         try {
           for (String line :
               http.send(scrape, HttpResponse.BodyHandlers.ofLines()).body().toList()) {
@@ -131,7 +134,7 @@ class OperatorRestartIT {
                       + line.substring(line.lastIndexOf(' ') + 1));
             }
           }
-        } catch (java.io.IOException notListeningYet) {
+        } catch (java.io.IOException | java.io.UncheckedIOException notListeningYet) {
           // the process is still starting
         }
         MailEndpointPolicyStatus status = status();
