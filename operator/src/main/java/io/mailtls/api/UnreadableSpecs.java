@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.util.stream.Collectors;
 
 /**
  * Reading a stored spec never fails. An object the API server kept but this version cannot read (an
@@ -49,11 +48,6 @@ final class UnreadableSpecs {
 
   /** {@code spec.endpoints[0].target: …}, from where the reading failed. */
   static String describe(JsonMappingException e) {
-    String path =
-        e.getPath().stream()
-            .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-            .collect(Collectors.joining());
-    String message = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
-    return "spec" + path + ": cannot be read: " + message;
+    return FieldPaths.of("spec", e) + ": cannot be read: " + FieldPaths.problem(e);
   }
 }

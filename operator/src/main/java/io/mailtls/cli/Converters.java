@@ -33,6 +33,23 @@ final class Converters {
     }
   }
 
+  /** A TCP port to listen on: 0 (any free one) to 65535. */
+  static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int port = Integer.parseInt(value.strip());
+        if (port >= 0 && port <= 65535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a port (0 to 65535, 0 for any free one)");
+    }
+  }
+
   /** Accepts {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h30m} or ISO-8601 ({@code PT10S}). */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override

@@ -6,12 +6,14 @@ import picocli.CommandLine.Option;
 final class ServiceOptions {
   @Option(
       names = "--metrics-port",
+      converter = Converters.PortConverter.class,
       defaultValue = "${env:MAILTLS_METRICS_PORT:-8080}",
       description = "Port of /metrics (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
   @Option(
       names = "--health-port",
+      converter = Converters.PortConverter.class,
       defaultValue = "${env:MAILTLS_HEALTH_PORT:-8081}",
       description =
           "Port of /healthz (and /readyz for the operator), apart from /metrics so that no flood"

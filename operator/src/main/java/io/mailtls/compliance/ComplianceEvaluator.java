@@ -93,16 +93,13 @@ public final class ComplianceEvaluator {
       case UNREACHABLE ->
           temporarilyRefused(result)
               ? "temporarily refused / rate limited: the server said \"not now\" ("
-                  + firstFailure(result)
+                  + result.decidingFailure()
                   + "), also to one connection at a time, so "
                   + (result.failure() != null ? "no version" : labels(untested(result)))
                   + " could be tested; this says nothing about its STARTTLS or TLS"
               : result.failure() != null
                   ? "could not be probed: " + result.failure()
-                  : "could not test "
-                      + labels(untested(result))
-                      + ": "
-                      + firstUntestedFailure(result);
+                  : "could not test " + labels(untested(result)) + ": " + result.decidingFailure();
     };
   }
 
@@ -115,13 +112,8 @@ public final class ComplianceEvaluator {
 
   /** What decided an Unreachable verdict was a "not now" from the server. */
   private static boolean temporarilyRefused(EndpointResult result) {
-    return firstFailure(result).kind() == FailureKind.TEMPORARILY_REFUSED;
-  }
-
-  private static io.mailtls.probe.Failure firstFailure(EndpointResult result) {
-    return result.failure() != null
-        ? result.failure()
-        : result.untested().stream().map(VersionResult::failure).findFirst().orElseThrow();
+    return result.decidingFailure() != null
+        && result.decidingFailure().kind() == FailureKind.TEMPORARILY_REFUSED;
   }
 
   private static String remediation(
@@ -149,13 +141,6 @@ public final class ComplianceEvaluator {
 
   private static List<TlsVersion> untested(EndpointResult result) {
     return result.untested().stream().map(VersionResult::version).toList();
-  }
-
-  private static String firstUntestedFailure(EndpointResult result) {
-    return result.untested().stream()
-        .map(v -> v.failure().toString())
-        .findFirst()
-        .orElse("unknown");
   }
 
   private static String rejections(EndpointResult result) {

@@ -29,6 +29,9 @@ public final class AdminServer implements AutoCloseable {
   /** A request (line, headers, body) must arrive within this many seconds, or it is closed. */
   public static final int MAX_REQUEST_SECONDS = 10;
 
+  /** A response must be taken within this many seconds, or the connection is closed. */
+  public static final int MAX_RESPONSE_SECONDS = 60;
+
   /**
    * Scrapes that render at once: each holds a whole exposition in memory (megabytes at 10,000
    * endpoints), so a flood must not multiply that.
@@ -44,6 +47,8 @@ public final class AdminServer implements AutoCloseable {
     // The JDK server reads its limits once, from system properties; an operator's own choice wins.
     setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
     setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    // A client that stops reading must not hold one of the scrape turns for ever.
+    setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
     // /metrics is streamed in chunks: without TCP_NODELAY each response waits ~40 ms for Nagle's
     // algorithm and the client's delayed ACK.
     System.setProperty("sun.net.httpserver.nodelay", "true");

@@ -7,6 +7,7 @@ import io.mailtls.probe.TlsVersion;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,19 @@ record EndpointView(
     long lastProbe,
     String serverSoftware,
     String bestVersion) {
+
+  /**
+   * The view of a stored endpoint entry, or empty when the entry cannot be read (edited by hand,
+   * written by another version): a status that makes no sense shows no series, and never stops the
+   * status from being recorded.
+   */
+  static Optional<EndpointView> read(EndpointStatus status) {
+    try {
+      return Optional.of(of(status));
+    } catch (RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
 
   static EndpointView of(EndpointStatus status) {
     return new EndpointView(

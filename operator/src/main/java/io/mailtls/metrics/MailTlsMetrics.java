@@ -117,7 +117,10 @@ public final class MailTlsMetrics {
         status == null || status.endpoints() == null ? List.of() : status.endpoints();
     policies.put(
         new PolicyStatusCollector.PolicyView(
-            namespace, policy, interval, endpoints.stream().map(EndpointView::of).toList()));
+            namespace,
+            policy,
+            interval,
+            endpoints.stream().flatMap(e -> EndpointView.read(e).stream()).toList()));
   }
 
   /** A deleted policy: none of its series are rendered any more. */

@@ -50,7 +50,8 @@ public final class PolicyStatusBuilder {
     List<EndpointStatus> endpoints = new ArrayList<>();
     int kept = 0;
     for (EndpointOutcome outcome : outcomes) {
-      EndpointStatus last = localFailure(outcome) ? lastResult(previous, outcome) : null;
+      EndpointStatus last =
+          localFailure(outcome) ? lastResult(previous, generation, outcome) : null;
       endpoints.add(last != null ? last : endpoint(outcome));
       kept += last != null ? 1 : 0;
     }
@@ -114,24 +115,31 @@ public final class PolicyStatusBuilder {
   /**
    * A failure of the operator's own (its limits, its resources, a bug) says nothing of the server.
    */
+  /**
+   * Nothing at all was observed, for a reason of the operator's own. (A round that saw something,
+   * even with some versions lost to a local failure, is reported as it is: Unreachable when those
+   * versions decide, never an older verdict that what was seen might contradict.)
+   */
   private static boolean localFailure(EndpointOutcome outcome) {
     EndpointResult result = outcome.result();
-    if (result.failure() != null) {
-      return result.failure().kind().isLocal();
-    }
-    return outcome.assessment().verdict() == Verdict.UNREACHABLE
-        && result.untested().stream().anyMatch(v -> v.failure().kind().isLocal());
+    return result.failure() != null && result.failure().kind().isLocal();
   }
 
-  /** The endpoint's entry in the previous status, when it has one. */
+  /**
+   * The endpoint's entry in the previous status, when it has one that was judged against this same
+   * spec: after a spec change (another minimum version, requireStartTls) an old verdict means
+   * nothing.
+   */
   private static EndpointStatus lastResult(
-      MailEndpointPolicyStatus previous, EndpointOutcome outcome) {
-    if (previous == null || previous.endpoints() == null) {
+      MailEndpointPolicyStatus previous, long generation, EndpointOutcome outcome) {
+    if (previous == null
+        || previous.endpoints() == null
+        || !Objects.equals(previous.observedGeneration(), generation)) {
       return null;
     }
     String target = outcome.result().endpoint().toString();
     return previous.endpoints().stream()
-        .filter(e -> e.target().equals(target))
+        .filter(e -> target.equals(e.target()))
         .filter(e -> Objects.equals(e.serverName(), outcome.target().serverName()))
         .findFirst()
         .orElse(null);
@@ -218,11 +226,8 @@ public final class PolicyStatusBuilder {
     if (result.failure() != null) {
       return result.failure().kind().reason();
     }
-    if (verdict == Verdict.UNREACHABLE) {
-      return result.untested().stream()
-          .map(v -> v.failure().kind().reason())
-          .findFirst()
-          .orElse(null);
+    if (verdict == Verdict.UNREACHABLE && result.decidingFailure() != null) {
+      return result.decidingFailure().kind().reason();
     }
     return null;
   }

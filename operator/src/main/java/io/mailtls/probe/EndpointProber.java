@@ -81,13 +81,7 @@ public final class EndpointProber {
   public EndpointResult probe(Target target, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
-    // The latest it can end: every version on its own, one more timeout for a connection started
-    // at the deadline, and the longest wait for the operator's own connection limit.
-    long id =
-        progress.started(
-            probedAt
-                .plus(timeout.multipliedBy(settings.versions().size() + 1L))
-                .plus(HostConnectionLimiter.TOTAL_WAIT_LIMIT));
+    long id = progress.started(latestEnd(probedAt, timeout, settings.versions().size()));
     try {
       return observeAndSummarise(target, timeout, probedAt, start);
     } catch (RuntimeException bug) {
@@ -111,6 +105,20 @@ public final class EndpointProber {
     } finally {
       progress.finished(id);
     }
+  }
+
+  /**
+   * The latest a probe can end however the limits queue it, for liveness: as if each of its steps
+   * (every version, the chain fetch, every retry, the fetch after the retries) ran one after the
+   * other, each after the longest wait for a slot of the total. Loose on purpose: a probe that a
+   * busy operator keeps waiting must never get the pod restarted.
+   */
+  static Instant latestEnd(Instant start, Duration timeout, int versions) {
+    long steps = versions + 2L + (long) RETRY_PASSES * versions;
+    return start
+        .plus(timeout.plus(HostConnectionLimiter.TOTAL_WAIT_LIMIT).multipliedBy(steps))
+        .plus(RETRY_PAUSE.multipliedBy(RETRY_PASSES * (RETRY_PASSES + 1) / 2))
+        .plus(SERIAL_GAP.multipliedBy((long) RETRY_PASSES * versions));
   }
 
   /** The probes in flight, for liveness. */
@@ -218,6 +226,12 @@ public final class EndpointProber {
   /** The pause before each pass of {@link #retryOneAtATime}: 1 s, then 2 s. */
   static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
+  /**
+   * Between two connections of a pass: a server counts a session as over only once it sees it
+   * close.
+   */
+  static final Duration SERIAL_GAP = Duration.ofMillis(200);
+
   /** Passes over the refused versions, one connection at a time. */
   static final int RETRY_PASSES = 2;
 
@@ -248,10 +262,15 @@ public final class EndpointProber {
         break; // no time left for another pass: what is untested stays so
       }
       sleep(pause);
+      boolean first = true;
       for (int i = 0; i < current.size(); i++) {
         if (!refusedForNow(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
           continue;
         }
+        if (!first) {
+          sleep(SERIAL_GAP); // time for the server to count our last session as over
+        }
+        first = false;
         TlsVersion version = current.get(i).result().version();
         current.set(
             i,

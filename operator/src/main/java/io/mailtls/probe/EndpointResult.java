@@ -46,6 +46,16 @@ public record EndpointResult(
         .toList();
   }
 
+  /**
+   * What kept versions from being tested: the endpoint's failure, else the first untested
+   * version's; null when every version was tested.
+   */
+  public Failure decidingFailure() {
+    return failure != null
+        ? failure
+        : untested().stream().map(VersionResult::failure).findFirst().orElse(null);
+  }
+
   public VersionResult resultFor(TlsVersion version) {
     return versions.stream().filter(v -> v.version() == version).findFirst().orElse(null);
   }

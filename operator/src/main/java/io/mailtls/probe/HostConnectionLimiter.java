@@ -15,11 +15,11 @@ import java.util.function.Supplier;
  * operator should be a polite neighbour. A host's entry is dropped when nobody holds or waits for
  * it, so the map stays as small as the set of hosts being probed right now.
  *
- * <p>Waiting for a slot of the host is bounded by the endpoint's deadline: only connections to that
- * same host hold them. Waiting for one of the total is not: other policies' slow servers may hold
- * them all, and that is never the waiting endpoint's fault. It waits its turn (first come, first
- * served) up to {@link #TOTAL_WAIT_LIMIT}, and its connection's own deadline starts when it holds
- * its slots.
+ * <p>A connection first waits for one of the total: other policies' slow servers may hold them all,
+ * and that is never the waiting endpoint's fault. It waits its turn (first come, first served) up
+ * to {@link #TOTAL_WAIT_LIMIT}, holding nothing meanwhile. Then it waits for a slot of its host,
+ * bounded by the endpoint's deadline: only connections to that same host, already under way, hold
+ * those. Its own deadline starts when it holds both.
  */
 final class HostConnectionLimiter {
   /**
@@ -104,12 +104,14 @@ final class HostConnectionLimiter {
     // A host that refused parallel connections: all of its slots, so one connection at a time.
     int permits = isSerial(host) ? permitsPerHost : 1;
     try {
-      hostSlot = entry.slots.tryAcquire(permits, millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
-      if (!hostSlot) {
-        return whenBusy.apply(Busy.HOST);
-      }
+      // The total first: waiting for it holds nothing, so it never keeps the other connections
+      // to this host waiting past their deadlines.
       totalSlot = total.tryAcquire(totalWaitLimit.toMillis(), TimeUnit.MILLISECONDS);
-      return totalSlot ? work.get() : whenBusy.apply(Busy.TOTAL);
+      if (!totalSlot) {
+        return whenBusy.apply(Busy.TOTAL);
+      }
+      hostSlot = entry.slots.tryAcquire(permits, millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
+      return hostSlot ? work.get() : whenBusy.apply(Busy.HOST);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a connection slot", e);

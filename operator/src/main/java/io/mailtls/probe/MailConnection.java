@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,9 +51,16 @@ final class MailConnection implements Closeable {
    * stop a peer that trickles one byte just before each read would time out, nor a read that does
    * not go through this class (the JDK's TLS handshake of the TLS 1.3 chain fetch).
    */
-  private static final ScheduledExecutorService WATCHDOG =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().daemon().name("mailtls-connection-watchdog").factory());
+  private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+  /** One thread; a closed connection's alarm leaves the queue at once (it holds the buffers). */
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("mailtls-connection-watchdog").factory());
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
 
   /** Lets the per-read timeouts, which classify by phase, speak first. */
   private static final long WATCHDOG_GRACE_MILLIS = 250;

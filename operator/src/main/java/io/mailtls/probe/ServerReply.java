@@ -23,4 +23,7 @@ sealed interface ServerReply {
 
   /** The answer is not TLS at all; {@code preview} is the start of it, sanitized. */
   record NotTls(String preview) implements ServerReply {}
+
+  /** TLS, but no answer either way (a storm of warnings): the version stays untested. */
+  record Inconclusive(String why) implements ServerReply {}
 }

@@ -93,7 +93,8 @@ final class ServerReplyReader {
             // OpenSSL warns unrecognized_name for an unknown SNI name and then completes the
             // handshake: a warning is not a refusal, so read on.
             if (++warnings > MAX_WARNINGS) {
-              return new ServerReply.NotTls("more than " + MAX_WARNINGS + " warning alerts");
+              return new ServerReply.Inconclusive(
+                  "more than " + MAX_WARNINGS + " warning alerts and no answer");
             }
             continue;
           }

@@ -36,7 +36,12 @@ final class SmtpDialect implements MailDialect {
     if (ehlo.isTemporary()) {
       throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, "EHLO: " + ehlo.text());
     }
+    if (ehlo.code() == 501 || ehlo.code() == 504) {
+      // The server objects to our EHLO's argument: that says nothing about its STARTTLS.
+      throw new ProbeException(FailureKind.PROTOCOL_ERROR, "EHLO refused: " + ehlo.text());
+    }
     if (ehlo.code() != 250) {
+      // 500/502: no ESMTP at all, so no STARTTLS.
       throw new ProbeException(FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO refused: " + ehlo.text());
     }
     boolean offered =

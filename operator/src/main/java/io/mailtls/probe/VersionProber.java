@@ -128,6 +128,9 @@ final class VersionProber {
               millis);
       case ServerReply.NotTls notTls ->
           VersionResult.failed(version, Failure.of(FailureKind.NOT_TLS, notTls.preview()), millis);
+      case ServerReply.Inconclusive inconclusive ->
+          VersionResult.failed(
+              version, Failure.of(FailureKind.PROTOCOL_ERROR, inconclusive.why()), millis);
     };
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mailtls.api.FieldPaths;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.schema.PolicySchema;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -146,12 +146,7 @@ public final class PolicyFiles {
   /** A field of the wrong type, named by its path: {@code metadata.generation: …}. */
   private static String conversionProblem(IllegalArgumentException e) {
     if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      String path =
-          mapping.getPath().stream()
-              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining("."))
-              .replace(".[", "[");
-      return path + ": " + firstLine(mapping.getOriginalMessage());
+      return FieldPaths.of("", mapping) + ": " + FieldPaths.problem(mapping);
     }
     return firstLine(e.getMessage());
   }

@@ -75,5 +75,16 @@ class ProbeOptionsTest {
         .hasMessage("--max-connections must be at least 1, not 0");
     assertThat(MailTlsCommand.commandLine().execute("run", "--policies", "p", "--ehlo-name"))
         .isEqualTo(2);
+    assertThatThrownBy(() -> run("--policies", "p", "--ehlo-name", "my host"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--ehlo-name 'my host' is not a host name (or an [address] literal)");
+    assertThat(run("--policies", "p", "--ehlo-name", "[192.0.2.1]").ehloName())
+        .isEqualTo("[192.0.2.1]");
+    for (String port : new String[] {"70000", "-5", "http"}) {
+      assertThat(
+              MailTlsCommand.commandLine().execute("run", "--policies", "p", "--health-port", port))
+          .as(port)
+          .isEqualTo(2);
+    }
   }
 }

@@ -142,4 +142,36 @@ class MailTlsMetricsTest {
         .contains(
             "mailtls_endpoint_tls_version_accepted{endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"edge\",protocol=\"smtp\",tls_version=\"TLSv1.0\"} 0.0");
   }
+
+  /** A stored entry that makes no sense (edited by hand, another version) shows no series. */
+  @Test
+  void anUnreadableStoredEntryIsLeftOutAndTheOthersAreShown() {
+    MailEndpointPolicyStatus good =
+        PolicyStatusBuilder.probed(
+            null, 1, round().subList(0, 1), Instant.parse("2026-11-28T10:00:00Z"), Duration.ZERO);
+    io.mailtls.api.EndpointStatus broken =
+        new io.mailtls.api.EndpointStatus(
+            "gopher://x",
+            null,
+            List.of("TLSv9"),
+            null,
+            null,
+            "Compliant",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    List<io.mailtls.api.EndpointStatus> entries = new java.util.ArrayList<>(good.endpoints());
+    entries.add(broken);
+
+    metrics.show(
+        "mail",
+        "edge",
+        Duration.ofMinutes(15),
+        new MailEndpointPolicyStatus(1L, null, good.summary(), entries, null));
+
+    assertThat(mailtlsLines()).contains("smtp://mx1.example.com:25").doesNotContain("gopher");
+  }
 }

@@ -242,4 +242,77 @@ public class PolicyStatusBuilderTest {
             "; 1 kept the last result: not probed for a reason of this operator's own (see the"
                 + " log)");
   }
+
+  /** After a spec change the old verdict means nothing: no false Compliant from a kept result. */
+  @Test
+  void aResultIsNotKeptAcrossASpecChange() {
+    MailEndpointPolicyStatus before =
+        PolicyStatusBuilder.probed(
+            null,
+            1,
+            List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2, TLS_1_3))),
+            T0,
+            Duration.ZERO);
+    EndpointOutcome busy =
+        outcome(
+            TestingResults.failed(
+                "smtp://a.example:25",
+                new Failure(FailureKind.OPERATOR_BUSY, "all 100 connections stayed busy"),
+                ServerSoftware.UNKNOWN));
+
+    MailEndpointPolicyStatus after =
+        PolicyStatusBuilder.probed(before, 2, List.of(busy), T1, Duration.ZERO);
+
+    assertThat(after.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
+    assertThat(after.endpoints().getFirst().failure()).isEqualTo("OperatorBusy");
+    assertThat(after.condition("Compliant").getStatus()).isEqualTo("False");
+  }
+
+  /** What this round saw is reported as seen, even when a local failure cost some versions. */
+  @Test
+  void aPartlyObservedRoundIsNotReplacedByTheLastResult() {
+    MailEndpointPolicyStatus before =
+        PolicyStatusBuilder.probed(
+            null, 1, List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2))), T0, Duration.ZERO);
+    EndpointResult partial =
+        TestingResults.result(
+            "smtp://a.example:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TLS_1_0),
+            Set.of(TLS_1_2, TLS_1_3));
+    List<io.mailtls.probe.VersionResult> versions =
+        partial.versions().stream()
+            .map(
+                v ->
+                    v.status() == io.mailtls.probe.VersionResult.VersionStatus.NOT_TESTED
+                        ? io.mailtls.probe.VersionResult.failed(
+                            v.version(),
+                            new Failure(FailureKind.LOCAL_RESOURCES, "Too many open files"),
+                            0)
+                        : v)
+            .toList();
+    EndpointResult outOfFiles =
+        new EndpointResult(
+            partial.endpoint(),
+            null,
+            partial.address(),
+            partial.acceptedVersions(),
+            partial.bestVersion(),
+            null,
+            true,
+            partial.banner(),
+            partial.serverSoftware(),
+            null,
+            null,
+            versions,
+            partial.probedAt(),
+            10);
+
+    MailEndpointPolicyStatus after =
+        PolicyStatusBuilder.probed(before, 1, List.of(outcome(outOfFiles)), T1, Duration.ZERO);
+
+    assertThat(after.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
+    assertThat(after.endpoints().getFirst().acceptedVersions()).containsExactly("TLSv1.0");
+    assertThat(after.condition("Compliant").getStatus()).isEqualTo("False");
+  }
 }

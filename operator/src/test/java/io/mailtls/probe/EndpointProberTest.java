@@ -248,6 +248,22 @@ class EndpointProberTest {
     }
   }
 
+  /** 501 to our EHLO is about our argument, not about STARTTLS: never StartTLSMissing. */
+  @Test
+  void aRefusedEhloArgumentSaysNothingAboutStartTls() throws Exception {
+    try (var server =
+        TestingMailServer.start(smtpSaying("220 mx ESMTP", "501 5.5.2 Syntax: EHLO hostname"))) {
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+
+      assertThat(result.failure())
+          .isEqualTo(
+              new Failure(
+                  FailureKind.PROTOCOL_ERROR, "EHLO refused: 501 5.5.2 Syntax: EHLO hostname"));
+      assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
+          .isEqualTo(Verdict.UNREACHABLE);
+    }
+  }
+
   /** Cisco ASA "inspect esmtp": masked banner, STARTTLS replaced by XXXXXXXA. */
   @Test
   void aFirewallThatStripsStartTlsIsNamedAsTheCause() throws Exception {

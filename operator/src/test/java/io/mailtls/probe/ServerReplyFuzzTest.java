@@ -43,6 +43,7 @@ class ServerReplyFuzzTest {
       case ServerReply.NotTls notTls -> ServerTextAssertions.assertCleanText(notTls.preview());
       case ServerReply.Alert alert -> assertThat(alert.name()).isNotBlank();
       case ServerReply.Closed closed -> {}
+      case ServerReply.Inconclusive inconclusive -> assertThat(inconclusive.why()).isNotBlank();
     }
   }
 }

@@ -106,12 +106,12 @@ class ServerReplyReaderTest {
   }
 
   @Test
-  void aStormOfWarningsEndsAsNotTls() throws IOException {
+  void aStormOfWarningsLeavesTheVersionUntested() throws IOException {
     byte[][] warnings = new byte[ServerReplyReader.MAX_WARNINGS + 1][];
     java.util.Arrays.fill(warnings, TestingTls.record(21, new byte[] {1, 112}));
 
     assertThat(read(TestingTls.concat(warnings)))
-        .isEqualTo(new ServerReply.NotTls("more than 8 warning alerts"));
+        .isEqualTo(new ServerReply.Inconclusive("more than 8 warning alerts and no answer"));
   }
 
   @Test
