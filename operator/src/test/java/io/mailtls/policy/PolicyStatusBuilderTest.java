@@ -204,28 +204,26 @@ public class PolicyStatusBuilderTest {
         .endsWith("…");
   }
 
+  /** A first round at generation 1 in which smtp://a.example:25 accepted {@code accepted}. */
+  private static MailEndpointPolicyStatus firstRound(Set<TlsVersion> accepted) {
+    return PolicyStatusBuilder.probed(
+        null, 1, List.of(outcome("smtp://a.example:25", accepted)), T0, Duration.ZERO);
+  }
+
+  /** Nothing observed, for a reason of the operator's own. */
+  private static EndpointOutcome notProbed(String target, FailureKind kind, String detail) {
+    return outcome(
+        TestingResults.failed(target, new Failure(kind, detail), ServerSoftware.UNKNOWN));
+  }
+
   /** The operator's own trouble (its limits, its resources, a bug) says nothing of the server. */
   @Test
   void aLocalFailureKeepsTheLastResultAndTheVerdict() {
-    MailEndpointPolicyStatus before =
-        PolicyStatusBuilder.probed(
-            null,
-            1,
-            List.of(outcome("smtp://a.example:25", Set.of(TlsVersion.TLS_1_2))),
-            T0,
-            Duration.ZERO);
+    MailEndpointPolicyStatus before = firstRound(Set.of(TLS_1_2));
     EndpointOutcome busy =
-        outcome(
-            TestingResults.failed(
-                "smtp://a.example:25",
-                new Failure(FailureKind.OPERATOR_BUSY, "all 100 connections stayed busy"),
-                ServerSoftware.UNKNOWN));
+        notProbed("smtp://a.example:25", FailureKind.OPERATOR_BUSY, "all 100 connections busy");
     EndpointOutcome outOfFiles =
-        outcome(
-            TestingResults.failed(
-                "smtp://new.example:25",
-                new Failure(FailureKind.LOCAL_RESOURCES, "Too many open files"),
-                ServerSoftware.UNKNOWN));
+        notProbed("smtp://new.example:25", FailureKind.LOCAL_RESOURCES, "Too many open files");
 
     MailEndpointPolicyStatus after =
         PolicyStatusBuilder.probed(before, 1, List.of(busy, outOfFiles), T1, Duration.ZERO);
@@ -246,19 +244,9 @@ public class PolicyStatusBuilderTest {
   /** After a spec change the old verdict means nothing: no false Compliant from a kept result. */
   @Test
   void aResultIsNotKeptAcrossASpecChange() {
-    MailEndpointPolicyStatus before =
-        PolicyStatusBuilder.probed(
-            null,
-            1,
-            List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2, TLS_1_3))),
-            T0,
-            Duration.ZERO);
+    MailEndpointPolicyStatus before = firstRound(Set.of(TLS_1_2, TLS_1_3));
     EndpointOutcome busy =
-        outcome(
-            TestingResults.failed(
-                "smtp://a.example:25",
-                new Failure(FailureKind.OPERATOR_BUSY, "all 100 connections stayed busy"),
-                ServerSoftware.UNKNOWN));
+        notProbed("smtp://a.example:25", FailureKind.OPERATOR_BUSY, "all 100 connections busy");
 
     MailEndpointPolicyStatus after =
         PolicyStatusBuilder.probed(before, 2, List.of(busy), T1, Duration.ZERO);
@@ -271,9 +259,7 @@ public class PolicyStatusBuilderTest {
   /** What this round saw is reported as seen, even when a local failure cost some versions. */
   @Test
   void aPartlyObservedRoundIsNotReplacedByTheLastResult() {
-    MailEndpointPolicyStatus before =
-        PolicyStatusBuilder.probed(
-            null, 1, List.of(outcome("smtp://a.example:25", Set.of(TLS_1_2))), T0, Duration.ZERO);
+    MailEndpointPolicyStatus before = firstRound(Set.of(TLS_1_2));
     EndpointResult partial =
         TestingResults.result(
             "smtp://a.example:25",
