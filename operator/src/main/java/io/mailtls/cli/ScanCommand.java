@@ -94,9 +94,9 @@ public final class ScanCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--timeout " + timeout + " is not between 1ms and 1h");
     }
-    ProbeSettings settings = ProbeSettings.defaults().withTimeout(timeout);
     // A person at a terminal chooses the targets: no guard unless asked for.
-    settings = probeOptions.settings(settings, ConnectionGuard.NONE);
+    ProbeSettings settings =
+        probeOptions.settings(ProbeSettings.defaults().withTimeout(timeout), ConnectionGuard.NONE);
     List<EndpointResult> results =
         new EndpointProber(settings)
             .probeAll(

@@ -189,15 +189,7 @@ public final class EndpointProber {
       Map<TlsVersion, Future<VersionProber.Attempt>> versions = new EnumMap<>(TlsVersion.class);
       for (TlsVersion version : settings.versions()) {
         versions.put(
-            version,
-            executor.submit(
-                () ->
-                    limiter.withSlot(
-                        destination.address().getAddress(),
-                        deadline,
-                        () ->
-                            versionProber.probe(destination, version, Instant.now().plus(timeout)),
-                        busy -> noSlot(version, busy))));
+            version, executor.submit(() -> probeVersion(destination, version, deadline, timeout)));
       }
       Future<List<X509Certificate>> tls13Chain =
           versions.containsKey(TlsVersion.TLS_1_3)
@@ -215,7 +207,7 @@ public final class EndpointProber {
       }
       List<X509Certificate> chain =
           attempts.stream()
-              .filter(a -> a.chain() != null && !a.chain().isEmpty())
+              .filter(EndpointProber::showedChain)
               .max(Comparator.comparing(a -> a.result().version()))
               .map(VersionProber.Attempt::chain)
               .orElse(fetched);
@@ -271,21 +263,34 @@ public final class EndpointProber {
           sleep(SERIAL_GAP); // time for the server to count our last session as over
         }
         first = false;
-        TlsVersion version = current.get(i).result().version();
         current.set(
-            i,
-            limiter.withSlot(
-                destination.address().getAddress(),
-                deadline,
-                () -> versionProber.probe(destination, version, Instant.now().plus(timeout)),
-                busy -> noSlot(version, busy)));
+            i, probeVersion(destination, current.get(i).result().version(), deadline, timeout));
       }
     }
     return current;
   }
 
+  /**
+   * One version on one connection, once it holds its slots; the connection's deadline starts then.
+   */
+  private VersionProber.Attempt probeVersion(
+      VersionProber.Destination destination,
+      TlsVersion version,
+      Instant deadline,
+      Duration timeout) {
+    return limiter.withSlot(
+        destination.address().getAddress(),
+        deadline,
+        () -> versionProber.probe(destination, version, Instant.now().plus(timeout)),
+        busy -> noSlot(version, busy));
+  }
+
+  private static boolean showedChain(VersionProber.Attempt attempt) {
+    return attempt.chain() != null && !attempt.chain().isEmpty();
+  }
+
   private static boolean needsTls13Chain(List<VersionProber.Attempt> attempts) {
-    return attempts.stream().noneMatch(a -> a.chain() != null && !a.chain().isEmpty())
+    return attempts.stream().noneMatch(EndpointProber::showedChain)
         && attempts.stream()
             .anyMatch(a -> a.result().version() == TlsVersion.TLS_1_3 && a.result().accepted());
   }
