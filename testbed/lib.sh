@@ -18,6 +18,11 @@ while IFS= read -r _l; do
 done <"$(dirname "${BASH_SOURCE[0]}")/listeners.txt"
 unset _l
 
+# Sockets of the DNS zone (dnsmasq.conf) that are not on 127.0.0.1 or not TCP: the address
+# listeners behind pool.test.local and the MX hosts, and the DNS server itself.
+TB_ZONE_SOCKETS=("tcp 127.0.0.2:24030" "tcp 127.0.0.3:24030" "tcp [::1]:24030" "udp 127.0.0.1:24053")
+TB_DNS_SERVER=127.0.0.1:24053
+
 tb_die() { echo "testbed: ERROR: $*" >&2; exit 1; }
 tb_log() { echo "testbed: $*" >&2; }
 
@@ -33,6 +38,12 @@ tb_abs() {
 # pollutes server logs nor occupies the single-threaded s_server listeners.
 tb_port_listening() {
   ss -Hltn "sport = :$1" 2>/dev/null | awk -v a="$TB_HOST:$1" '$4 == a || $4 == "0.0.0.0:'"$1"'" || $4 == "*:'"$1"'" {f=1} END {exit !f}'
+}
+
+# True when something listens on "$1" = "tcp|udp ADDRESS:PORT" (ss's notation, [::1]:PORT).
+tb_socket_listening() {
+  local proto=${1%% *} addr=${1#* }
+  ss -Hln"${proto:0:1}" "sport = :${addr##*:}" 2>/dev/null | awk -v a="$addr" '$4 == a {f=1} END {exit !f}'
 }
 
 # Any listener on port $1 at all (any address), for "port free" checks.

@@ -23,6 +23,7 @@ START_TIMEOUT=${TESTBED_START_TIMEOUT:-20}   # seconds to wait for all ports
 all_up() {
   local p
   for p in "${TB_PORTS[@]}"; do tb_port_listening "$p" || return 1; done
+  for z in "${TB_ZONE_SOCKETS[@]}"; do tb_socket_listening "$z" || return 1; done
   return 0
 }
 
@@ -38,6 +39,7 @@ fi
 
 busy=()
 for p in "${TB_PORTS[@]}"; do tb_port_in_use "$p" && busy+=("$p"); done
+for z in "${TB_ZONE_SOCKETS[@]}"; do tb_socket_listening "$z" && busy+=("${z#* }"); done
 if ((${#busy[@]})); then
   ss -ltnp 2>/dev/null | grep -E ":($(IFS='|'; echo "${busy[*]}"))\b" >&2 || true
   tb_die "port(s) ${busy[*]} already in use by something not started from $STATE"
@@ -154,8 +156,10 @@ alias_maps =
 alias_database =
 local_transport = error:local delivery disabled in testbed
 default_transport = error:outbound delivery disabled in testbed
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+# 127.0.0.1 and ::1. The address listeners of the DNS zone (port 24030) name 127.0.0.2 and
+# 127.0.0.3 in master.cf, which Postfix binds although they are no interface's own address.
+inet_interfaces = loopback-only
+inet_protocols = all
 mynetworks = 127.0.0.0/8
 biff = no
 smtputf8_enable = no
@@ -200,11 +204,12 @@ smtpd_tls_received_header = yes
 EOF
 
 # Listener entries.  chroot=n everywhere (the queue dir is not a prepared chroot jail).
-smtpd_line() { # port, then -o args
-  local port=$1
+smtpd_line() { # [address:]port, then -o args
+  local listen=$1
   shift
-  printf '%s:%s inet n - n - 100 smtpd\n' "$TB_HOST" "$port"
-  printf '  -o syslog_name=postfix-testbed/%s\n' "$port"
+  [[ $listen == *:* ]] || listen=$TB_HOST:$listen
+  printf '%s inet n - n - 100 smtpd\n' "$listen"
+  printf '  -o syslog_name=postfix-testbed/%s\n' "${listen##*:}"
   local o
   for o in "$@"; do printf '  -o %s\n' "$o"; done
 }
@@ -224,6 +229,27 @@ smtpd_line() { # port, then -o args
   smtpd_line 24029 smtpd_tls_security_level=may \
     'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2' \
     smtpd_client_connection_count_limit=1 smtpd_client_event_limit_exceptions=
+  # The address listeners of the DNS zone (dnsmasq.conf): one port, a TLS floor per address.
+  smtpd_line 127.0.0.2:24030 smtpd_tls_security_level=may \
+    'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2'
+  smtpd_line 127.0.0.3:24030 smtpd_tls_security_level=may \
+    'smtpd_tls_protocols=>=TLSv1' 'smtpd_tls_mandatory_protocols=>=TLSv1'
+  smtpd_line '[::1]:24030' smtpd_tls_security_level=may \
+    'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2'
+  # postscreen in front of smtpd, as on many real MX hosts: a multi-line greeting (its "220-"
+  # line, then smtpd's "220 "), and one connection per client at a time ("421 4.7.0 ... too
+  # many connections"). Loopback is not on its access list, so it gets no exemption.
+  printf '%s:24031 inet n - n - 1 postscreen\n' "$TB_HOST"
+  printf '  -o syslog_name=postfix-testbed/24031\n'
+  printf '  -o postscreen_access_list=\n'
+  printf '  -o postscreen_greet_wait=1s\n'
+  printf '  -o postscreen_client_connection_count_limit=1\n'
+  printf '  -o { postscreen_greet_banner = mail.test.local ESMTP postscreen (mail-tls-operator testbed) }\n'
+  printf 'smtpd pass - - n - - smtpd\n'
+  printf '  -o syslog_name=postfix-testbed/24031\n'
+  printf '  -o smtpd_tls_security_level=may\n'
+  printf '  -o smtpd_tls_protocols=>=TLSv1.2\n'
+  printf '  -o smtpd_tls_mandatory_protocols=>=TLSv1.2\n'
   smtpd_line 24465 smtpd_tls_wrappermode=yes smtpd_tls_security_level=encrypt \
     'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2'
   cat <<'EOF'
@@ -231,6 +257,8 @@ pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
 tlsmgr     unix  -       -       n       1000?   1       tlsmgr
+dnsblog    unix  -       -       n       -       0       dnsblog
+tlsproxy   unix  -       -       n       -       0       tlsproxy
 rewrite    unix  -       -       n       -       -       trivial-rewrite
 bounce     unix  -       -       n       -       0       bounce
 defer      unix  -       -       n       -       0       bounce
@@ -388,6 +416,13 @@ start_s_server 24467 -tls1_3
 start_s_server 24468 -min_protocol TLSv1 -cipher 'DEFAULT:@SECLEVEL=0' \
   -servername vhost.test.local -cert2 "$CERT" -key2 "$KEY"
 
+# ---------------------------------------------------------------- dnsmasq (the zone test.local)
+: >"$STATE/logs/dnsmasq.log"
+(clean_exec /usr/sbin/dnsmasq --conf-file="$HERE/dnsmasq.conf" --pid-file="$STATE/run/dnsmasq.pid" \
+  --log-facility="$STATE/logs/dnsmasq.log" --user="$(id -un)" --group="$(id -gn)" --keep-in-foreground \
+  </dev/null >>"$STATE/logs/dnsmasq.log" 2>&1) &
+echo "dnsmasq $!" >>"$STATE/pids.tmp"
+
 mv "$STATE/pids.tmp" "$STATE/pids"
 
 # ---------------------------------------------------------------- wait for ports
@@ -409,6 +444,12 @@ for l in "${TB_LISTENERS[@]}"; do
         tb_die "port $port ($server) exited during start-up; see $(tb_server_log "$STATE" "$server")"
       fi
     fi
+    sleep 0.1
+  done
+done
+for z in "${TB_ZONE_SOCKETS[@]}"; do
+  until tb_socket_listening "$z"; do
+    ((SECONDS < deadline)) || tb_die "$z did not come up within ${START_TIMEOUT}s; see $STATE/logs/postfix.log, $STATE/logs/dnsmasq.log"
     sleep 0.1
   done
 done

@@ -79,6 +79,13 @@ if ((${#ss_pids[@]})); then
   done
 fi
 
+# ---- dnsmasq: its pid from the pids file, double-checked by command line.
+dm_pid=$(awk '$1 == "dnsmasq" {print $2}' "$STATE/pids" 2>/dev/null || true)
+if tb_pid_alive "$dm_pid" && [[ $(cmdline "$dm_pid") == *dnsmasq*"$STATE/run/dnsmasq.pid"* ]]; then
+  kill -TERM "$dm_pid" 2>/dev/null || true
+  pids_to_wait+=("$dm_pid")
+fi
+
 if ((${#pids_to_wait[@]})); then
   if ! left=$(wait_gone "${pids_to_wait[@]}"); then
     mapfile -t left_pids <<<"$left"
@@ -96,6 +103,7 @@ deadline=$((SECONDS + STOP_TIMEOUT))
 while :; do
   busy=()
   for p in "${TB_PORTS[@]}"; do tb_port_in_use "$p" && busy+=("$p"); done
+  for z in "${TB_ZONE_SOCKETS[@]}"; do tb_socket_listening "$z" && busy+=("${z##*:}"); done
   ((${#busy[@]} == 0)) && break
   if ((SECONDS >= deadline)); then
     ss -ltnp 2>/dev/null | grep -E ":($(IFS='|'; echo "${busy[*]}"))\b" >&2 || true

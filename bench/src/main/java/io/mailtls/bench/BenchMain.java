@@ -4,6 +4,7 @@ import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.probe.ProbedEndpoint;
 import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.io.IOException;
@@ -154,7 +155,7 @@ public final class BenchMain {
     EndpointProber prober = new EndpointProber(ProbeSettings.defaults());
     say(String.format("%-26s %-28s %-28s %-28s", "endpoint", "expected", "engine", "sslscan"));
     for (TestbedEndpoint tb : TESTBED) {
-      EndpointResult engine = prober.probe(tb.endpoint(), null);
+      EndpointResult engine = prober.probe(tb.endpoint(), null).only();
       Set<TlsVersion> got = asSet(engine.acceptedVersions());
       SslScan.Run scan = sslscan.run(tb.endpoint(), tb.endpoint().port(), SslScan.Mode.REDUCED);
       say(
@@ -258,7 +259,7 @@ public final class BenchMain {
     EndpointProber prober = new EndpointProber(ProbeSettings.defaults());
     Set<TlsVersion> directVersions = Set.of();
     for (int i = 0; i < 20; i++) { // warm this JVM: (a) measured in a JMH fork
-      directVersions = asSet(prober.probe(direct, null).acceptedVersions());
+      directVersions = asSet(prober.probe(direct, null).only().acceptedVersions());
     }
     try (DelayProxy proxy = DelayProxy.startLoopback(direct.port(), Duration.ofMillis(delay))) {
       Endpoint via = new Endpoint(direct.protocol(), direct.host(), proxy.port());
@@ -266,7 +267,7 @@ public final class BenchMain {
       List<Double> engine = new ArrayList<>();
       for (int i = 0; i < intOpt("b-runs"); i++) {
         long t0 = System.nanoTime();
-        EndpointResult r = prober.probe(via, null);
+        EndpointResult r = prober.probe(via, null).only();
         double ms = (System.nanoTime() - t0) / 1e6;
         engine.add(ms);
         say(String.format(Locale.ROOT, "  engine run %d: %.1f ms, %s", i + 1, ms, describe(r)));
@@ -318,7 +319,8 @@ public final class BenchMain {
       List<Double> walls = new ArrayList<>();
       for (int run = 0; run < intOpt("c-runs"); run++) {
         long t0 = System.nanoTime();
-        List<EndpointResult> results = prober.probeAll(endpoints, timeout);
+        List<EndpointResult> results =
+            prober.probeAll(endpoints, timeout).stream().map(ProbedEndpoint::only).toList();
         double ms = (System.nanoTime() - t0) / 1e6;
         walls.add(ms);
         long wrong =

@@ -33,7 +33,7 @@ public class ProbeBenchmark {
   public void setUp() {
     prober = new EndpointProber(ProbeSettings.defaults());
     endpoint = Endpoint.parse(target);
-    EndpointResult first = prober.probe(endpoint, null);
+    EndpointResult first = prober.probe(endpoint, null).only();
     if (first.acceptedVersions().isEmpty()) {
       throw new IllegalStateException(
           target + " accepts no version (" + first.failure() + "): is the testbed running?");
@@ -42,6 +42,6 @@ public class ProbeBenchmark {
 
   @Benchmark
   public EndpointResult probe() {
-    return prober.probe(endpoint, null);
+    return prober.probe(endpoint, null).only();
   }
 }

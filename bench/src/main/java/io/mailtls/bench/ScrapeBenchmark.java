@@ -98,7 +98,10 @@ public class ScrapeBenchmark {
                 null,
                 accepted.isEmpty() ? null : "2027-03-01T00:00:00Z",
                 e % 2 == 0 ? "Postfix" : "Dovecot",
-                "2026-11-30T10:00:00Z"));
+                "2026-11-30T10:00:00Z",
+                null,
+                null,
+                null));
       }
       metrics.show(
           "tenant-" + (p % 50),

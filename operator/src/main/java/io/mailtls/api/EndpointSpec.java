@@ -13,7 +13,9 @@ public record EndpointSpec(
             "The endpoint as scheme://host[:port]. Schemes: smtp (port 25, STARTTLS), submission"
                 + " (587, STARTTLS), smtps (465), imap (143, STARTTLS), imaps (993), pop3 (110,"
                 + " STARTTLS), pop3s (995). IPv6 addresses go in brackets: imaps://[2001:db8::1]."
-                + " Example: smtp://mx1.example.com:25")
+                + " Or a mail domain as mx://domain[:port]: its MX records are looked up every round"
+                + " and each MX host is probed with SMTP STARTTLS on port 25 (or the port given)."
+                + " Example: smtp://mx1.example.com:25, mx://example.com")
         @Required
         @Size(max = 300)
         @Pattern(TARGET_PATTERN)
@@ -30,11 +32,15 @@ public record EndpointSpec(
   private static final String PORT =
       "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
   static final String TARGET_PATTERN =
-      "^(smtp|submission|smtps|imap|imaps|pop3|pop3s)://("
+      "^((smtp|submission|smtps|imap|imaps|pop3|pop3s)://("
           + LABEL
           + "(\\."
           + LABEL
-          + ")*|\\[[0-9A-Fa-f:.]+\\])(:"
+          + ")*|\\[[0-9A-Fa-f:.]+\\])|mx://"
+          + LABEL
+          + "(\\."
+          + LABEL
+          + ")*)(:"
           + PORT
           + ")?$";
 

@@ -10,7 +10,10 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EndpointStatus(
-    @JsonPropertyDescription("The endpoint, as scheme://host:port.") String target,
+    @JsonPropertyDescription(
+            "The endpoint, as scheme://host:port; mx://domain for an entry of a mail domain itself"
+                + " (a null MX, a failed MX look-up).")
+        String target,
     @JsonPropertyDescription("The name sent in SNI and matched against the certificate.")
         String serverName,
     @JsonPropertyDescription("The protocol versions the endpoint accepted, oldest first.")
@@ -21,8 +24,9 @@ public record EndpointStatus(
         List<String> untestedVersions,
     @JsonPropertyDescription("The newest accepted version.") String bestVersion,
     @JsonPropertyDescription(
-            "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing, Unreachable or"
-                + " Forbidden (the operator may not connect there).")
+            "Compliant, DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing, Unreachable,"
+                + " Forbidden (the operator may not connect there) or NullMX (a mail domain that"
+                + " accepts no mail, RFC 7505).")
         String verdict,
     @JsonPropertyDescription(
             "For Unreachable, Forbidden and StartTLSMissing, the failure class that decided the"
@@ -37,15 +41,25 @@ public record EndpointStatus(
         String certificateNotAfter,
     @JsonPropertyDescription("The mail server software recognised from its banner and replies.")
         String serverSoftware,
-    @JsonPropertyDescription("When this endpoint was last probed (RFC 3339).")
-        String lastProbeTime) {
+    @JsonPropertyDescription("When this endpoint was last probed (RFC 3339).") String lastProbeTime,
+    @JsonPropertyDescription(
+            "For an endpoint that comes from an mx:// target: the mail domain whose MX host it is.")
+        String domain,
+    @JsonPropertyDescription(
+            "The MX preference of this host (lower is tried first); 0 for a domain without MX"
+                + " records, whose own name receives its mail (implicit MX).")
+        Integer mxPreference,
+    @JsonPropertyDescription(
+            "One entry per address when the host name has several (A and AAAA, at most 8): the"
+                + " endpoint's verdict is the worst of them, and its message names that address.")
+        List<AddressStatus> addresses) {
 
   /**
    * Every value {@link #failure} can take, as the engine names them (FailureKind.reason()); a test
    * holds this list to the code.
    */
   static final String FAILURE_CLASSES =
-      "DnsFailure, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
+      "DnsFailure, DnsNameNotFound, DnsNoAddress, DnsServerFailure, DnsTimeout, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
           + " StartTLSTimeout, StartTLSNotAdvertised, StartTLSRefused, ServiceRefused,"
           + " TemporarilyRefused, StartTLSStripped,"
           + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, LocalResources, TLSAlert, HandshakeDropped, OtherVersion,"

@@ -14,12 +14,15 @@ public record MailEndpointPolicyStatus(
         Long observedGeneration,
     @JsonPropertyDescription("When the last probe round started (RFC 3339).") String lastProbeTime,
     @JsonPropertyDescription("Endpoint counts of the last probe round.") StatusSummary summary,
-    @JsonPropertyDescription("One entry per endpoint, in the order of spec.endpoints.")
+    @JsonPropertyDescription(
+            "One entry per endpoint, in the order of spec.endpoints; an mx:// target gives one per"
+                + " MX host.")
         List<EndpointStatus> endpoints,
     @JsonPropertyDescription(
             "Ready: the last probe round completed (False with reason Suspended or InvalidSpec"
-                + " otherwise). Compliant: every endpoint meets the policy (False with reason"
-                + " DeprecatedTLSAccepted, NoModernTLS, StartTLSMissing, Forbidden or Unreachable).")
+                + " otherwise). Compliant: every endpoint meets the policy, or is a mail domain that"
+                + " accepts no mail (NullMX) (False with reason DeprecatedTLSAccepted, NoModernTLS,"
+                + " StartTLSMissing, Forbidden or Unreachable).")
         List<Condition> conditions) {
 
   public static final String READY = "Ready";

@@ -1,7 +1,7 @@
 package io.mailtls.cli;
 
 import io.mailtls.policy.Durations;
-import io.mailtls.probe.Endpoint;
+import io.mailtls.policy.PolicyTarget;
 import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -11,11 +11,13 @@ final class Converters {
 
   private Converters() {}
 
-  static final class EndpointConverter implements CommandLine.ITypeConverter<Endpoint> {
+  /** Checks a target's form at once (a usage error names it); the command parses it again. */
+  static final class TargetConverter implements CommandLine.ITypeConverter<String> {
     @Override
-    public Endpoint convert(String value) {
+    public String convert(String value) {
       try {
-        return Endpoint.parse(value);
+        PolicyTarget.parse(value, null);
+        return value;
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(e.getMessage());
       }

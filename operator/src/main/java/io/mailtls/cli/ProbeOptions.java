@@ -2,6 +2,9 @@ package io.mailtls.cli;
 
 import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.ProbeSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -77,6 +80,14 @@ final class ProbeOptions {
               + " metadata services live, for run and operator; none for scan).")
   String denyRanges;
 
+  @Option(
+      names = "--dns-server",
+      defaultValue = "${env:MAILTLS_DNS_SERVER:-}",
+      description =
+          "DNS server (ADDRESS[:PORT], IPv6 as [ADDRESS]:PORT) for MX records and host addresses"
+              + " (env MAILTLS_DNS_SERVER; default: the system resolver).")
+  String dnsServer;
+
   /**
    * The engine settings these options give, starting from {@code base} (which carries what the
    * command sets itself, such as the timeout) and with {@code defaultGuard} where the guard options
@@ -99,10 +110,52 @@ final class ProbeOptions {
           .withMaxConnections(maxConnections)
           .withEhloName(ehloName)
           .withCaFile(caFile())
-          .withGuard(new ConnectionGuard(ports, ranges));
+          .withGuard(new ConnectionGuard(ports, ranges))
+          .withDnsServer(dnsServer.isBlank() ? null : dnsServer(dnsServer.strip()));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** An address, not a name: finding the DNS server must not need DNS. */
+  private static InetSocketAddress dnsServer(String text) {
+    String host = text;
+    int port = 53;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      host = close < 0 ? "" : text.substring(1, close);
+      String rest = close < 0 ? "" : text.substring(close + 1);
+      if (rest.startsWith(":")) {
+        port = port("--dns-server", rest.substring(1));
+      } else if (!rest.isEmpty()) {
+        host = "";
+      }
+    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+      host = text.substring(0, text.indexOf(':'));
+      port = port("--dns-server", text.substring(text.indexOf(':') + 1));
+    }
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+        && !host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      throw new IllegalArgumentException(
+          "--dns-server '"
+              + text
+              + "' is not an IP address with an optional port, e.g. 10.0.0.53"
+              + " or [2001:db8::53]:53");
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--dns-server '" + text + "' is not an IP address");
+    }
+  }
+
+  private static int port(String option, String text) {
+    if (!text.matches("[0-9]{1,5}")
+        || Integer.parseInt(text) < 1
+        || Integer.parseInt(text) > 65535) {
+      throw new IllegalArgumentException(option + " port '" + text + "' is not in 1..65535");
+    }
+    return Integer.parseInt(text);
   }
 
   private static void atLeastOne(String option, int value) {

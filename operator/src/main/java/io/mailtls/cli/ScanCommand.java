@@ -4,17 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.dns.MailDomain;
+import io.mailtls.policy.PolicyRequest;
+import io.mailtls.policy.PolicyTarget;
+import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.ConnectionGuard;
-import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointProber;
-import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ProbeSettings;
-import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,10 +50,11 @@ public final class ScanCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "TARGET",
-      converter = Converters.EndpointConverter.class,
+      converter = Converters.TargetConverter.class,
       description =
-          "smtp|submission|smtps|imap|imaps|pop3|pop3s://host[:port], e.g. smtp://mx.example.com")
-  List<Endpoint> targets;
+          "smtp|submission|smtps|imap|imaps|pop3|pop3s://host[:port], e.g. smtp://mx.example.com,"
+              + " or mx://domain[:port] for every MX host of a mail domain")
+  List<String> targets;
 
   @Option(
       names = "--min-version",
@@ -97,13 +100,27 @@ public final class ScanCommand implements Callable<Integer> {
     // A person at a terminal chooses the targets: no guard unless asked for.
     ProbeSettings settings =
         probeOptions.settings(ProbeSettings.defaults().withTimeout(timeout), ConnectionGuard.NONE);
-    List<EndpointResult> results =
-        new EndpointProber(settings)
-            .probeAll(
-                targets.stream().map(e -> new Target(e, serverName)).toList(), settings.timeout());
+    List<PolicyTarget> parsed = new ArrayList<>();
+    for (String target : targets) {
+      try {
+        parsed.add(
+            PolicyTarget.parse(target, MailDomain.isDomainTarget(target) ? null : serverName));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    PolicyRequest request =
+        new PolicyRequest(
+            parsed,
+            new CompliancePolicy(minimumVersion, requireStartTls),
+            PolicyRequest.DEFAULT_INTERVAL,
+            settings.timeout(),
+            false);
     ScanReport report =
         ScanReport.of(
-            results, new CompliancePolicy(minimumVersion, requireStartTls), Instant.now());
+            new ProbeRound(new EndpointProber(settings)).run(request),
+            minimumVersion,
+            Instant.now());
     PrintWriter out = spec.commandLine().getOut();
     if (output == Output.json) {
       out.println(jsonMapper().writeValueAsString(ScanJson.of(report)));

@@ -1,7 +1,9 @@
 package io.mailtls.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mailtls.compliance.AddressAssessment;
 import io.mailtls.compliance.VerdictCounts;
+import io.mailtls.policy.MxOrigin;
 import io.mailtls.probe.CertificateInfo;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
@@ -35,6 +37,8 @@ record ScanJson(
       String remediation,
       String endpoint,
       String serverName,
+      String domain,
+      Integer mxPreference,
       String address,
       List<String> acceptedVersions,
       String bestVersion,
@@ -45,8 +49,19 @@ record ScanJson(
       CertificateJson certificate,
       FailureJson failure,
       List<VersionJson> versions,
+      List<AddressJson> addresses,
       Instant probedAt,
       long durationMillis) {}
+
+  /** One address of a host name with several: the endpoint's verdict is the worst of these. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AddressJson(
+      String address,
+      String verdict,
+      String reason,
+      String explanation,
+      List<String> acceptedVersions,
+      FailureJson failure) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record CertificateJson(
@@ -83,13 +98,16 @@ record ScanJson(
 
   private static EndpointJson endpoint(ScanReport.Entry entry) {
     EndpointResult r = entry.result();
+    MxOrigin origin = entry.outcome().origin();
     return new EndpointJson(
         entry.assessment().verdict().name(),
         entry.assessment().verdict().reason(),
         entry.assessment().explanation(),
         entry.assessment().remediation(),
-        r.endpoint().toString(),
+        entry.outcome().name(),
         r.serverName(),
+        origin == null ? null : origin.domain(),
+        origin == null ? null : origin.preference(),
         r.address(),
         labels(r.acceptedVersions()),
         r.bestVersion() == null ? null : r.bestVersion().label(),
@@ -100,8 +118,21 @@ record ScanJson(
         certificate(r.certificate()),
         failure(r.failure()),
         r.versions().stream().map(ScanJson::version).toList(),
+        entry.outcome().addresses().isEmpty()
+            ? null
+            : entry.outcome().addresses().stream().map(ScanJson::address).toList(),
         r.probedAt(),
         r.durationMillis());
+  }
+
+  private static AddressJson address(AddressAssessment a) {
+    return new AddressJson(
+        a.result().address(),
+        a.verdict().name(),
+        a.verdict().reason(),
+        a.assessment().explanation(),
+        labels(a.result().acceptedVersions()),
+        failure(a.result().decidingFailure()));
   }
 
   private static CertificateJson certificate(CertificateInfo c) {

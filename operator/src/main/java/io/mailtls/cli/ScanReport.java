@@ -1,10 +1,9 @@
 package io.mailtls.cli;
 
 import io.mailtls.compliance.Assessment;
-import io.mailtls.compliance.ComplianceEvaluator;
-import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
+import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.TlsVersion;
 import java.time.Instant;
@@ -15,18 +14,26 @@ record ScanReport(
     Instant generatedAt, TlsVersion minimumVersion, VerdictCounts summary, List<Entry> endpoints) {
 
   /** One endpoint: everything the probe found, and the verdict on it. */
-  record Entry(EndpointResult result, Assessment assessment) {
+  record Entry(EndpointOutcome outcome) {
+    EndpointResult result() {
+      return outcome.result();
+    }
+
+    Assessment assessment() {
+      return outcome.assessment();
+    }
+
     Verdict verdict() {
-      return assessment.verdict();
+      return outcome.assessment().verdict();
     }
   }
 
-  static ScanReport of(List<EndpointResult> results, CompliancePolicy policy, Instant generatedAt) {
-    List<Entry> entries =
-        results.stream().map(r -> new Entry(r, ComplianceEvaluator.assess(r, policy))).toList();
+  static ScanReport of(
+      List<EndpointOutcome> outcomes, TlsVersion minimumVersion, Instant generatedAt) {
+    List<Entry> entries = outcomes.stream().map(Entry::new).toList();
     return new ScanReport(
         generatedAt,
-        policy.minimumVersion(),
+        minimumVersion,
         VerdictCounts.of(entries.stream().map(Entry::verdict).toList()),
         entries);
   }

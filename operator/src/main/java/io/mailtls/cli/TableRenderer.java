@@ -1,6 +1,9 @@
 package io.mailtls.cli;
 
+import io.mailtls.compliance.AddressAssessment;
+import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
+import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.TlsVersion;
 import io.mailtls.probe.VersionResult;
 import java.io.PrintWriter;
@@ -20,13 +23,10 @@ final class TableRenderer {
     List<List<String>> rows = new ArrayList<>();
     rows.add(header);
     for (ScanReport.Entry e : report.endpoints()) {
-      List<String> row = new ArrayList<>(List.of(e.result().endpoint().toString()));
-      for (TlsVersion v : TlsVersion.values()) {
-        row.add(cell(e.result().resultFor(v)));
+      rows.add(row(e.outcome().name(), e.result(), e.verdict()));
+      for (AddressAssessment a : e.outcome().addresses()) {
+        rows.add(row("  at " + a.result().address(), a.result(), a.verdict()));
       }
-      row.add(e.verdict().name());
-      row.add(e.result().serverSoftware().displayName());
-      rows.add(row);
     }
     int[] widths = new int[header.size()];
     for (List<String> row : rows) {
@@ -46,8 +46,7 @@ final class TableRenderer {
     }
     out.println();
     for (ScanReport.Entry e : report.endpoints()) {
-      out.println(
-          e.result().endpoint() + ": " + e.verdict() + " - " + e.assessment().explanation());
+      out.println(e.outcome().name() + ": " + e.verdict() + " - " + e.assessment().explanation());
       if (e.assessment().remediation() != null) {
         out.println("  fix: " + e.assessment().remediation());
       }
@@ -57,6 +56,16 @@ final class TableRenderer {
         "%n%d endpoints: %d compliant, %d non-compliant, %d unreachable (minimum %s)%n",
         s.total(), s.compliant(), s.nonCompliant(), s.unreachable(), report.minimumVersion());
     out.flush();
+  }
+
+  private static List<String> row(String name, EndpointResult result, Verdict verdict) {
+    List<String> row = new ArrayList<>(List.of(name));
+    for (TlsVersion v : TlsVersion.values()) {
+      row.add(cell(result.resultFor(v)));
+    }
+    row.add(verdict.name());
+    row.add(result.serverSoftware().displayName());
+    return row;
   }
 
   /** yes = accepted, no = refused, ? = could not be tested, blank = not probed. */

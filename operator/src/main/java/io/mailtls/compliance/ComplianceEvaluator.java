@@ -2,8 +2,10 @@ package io.mailtls.compliance;
 
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.ProbedEndpoint;
 import io.mailtls.probe.TlsVersion;
 import io.mailtls.probe.VersionResult;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,6 +21,60 @@ public final class ComplianceEvaluator {
 
   private ComplianceEvaluator() {}
 
+  /**
+   * The worst verdict over the endpoint's addresses. It is Compliant only when every address was
+   * probed and is compliant: when the addresses probed may not be all of them, a Compliant becomes
+   * Unreachable.
+   */
+  public static EndpointAssessment assess(ProbedEndpoint probed, CompliancePolicy policy) {
+    List<AddressAssessment> each =
+        probed.addresses().stream().map(r -> new AddressAssessment(r, assess(r, policy))).toList();
+    AddressAssessment worst =
+        each.stream()
+            .min(Comparator.comparing(AddressAssessment::verdict, Verdict.WORST_FIRST_ORDER))
+            .orElseThrow();
+    if (each.size() == 1 && probed.incomplete() == null) {
+      return new EndpointAssessment(worst, worst.assessment(), each);
+    }
+    Assessment decided = worst.assessment();
+    Assessment assessment;
+    if (decided.verdict() == Verdict.COMPLIANT && probed.incomplete() != null) {
+      assessment =
+          new Assessment(
+              Verdict.UNREACHABLE,
+              "the addresses probed are compliant, but "
+                  + probed.incomplete()
+                  + ": not every address of the name was observed",
+              null);
+    } else if (decided.verdict() == Verdict.COMPLIANT) {
+      assessment =
+          new Assessment(
+              Verdict.COMPLIANT,
+              "all "
+                  + each.size()
+                  + " addresses meet the policy: "
+                  + each.stream()
+                      .map(a -> a.result().address() + " " + a.assessment().explanation())
+                      .collect(Collectors.joining("; ")),
+              null);
+    } else if (each.size() == 1) {
+      assessment = decided;
+    } else {
+      assessment =
+          new Assessment(
+              decided.verdict(),
+              "at "
+                  + worst.result().address()
+                  + " (the worst of "
+                  + each.size()
+                  + " addresses): "
+                  + decided.explanation(),
+              decided.remediation());
+    }
+    return new EndpointAssessment(worst, assessment, each);
+  }
+
+  /** The verdict on one address. */
   public static Assessment assess(EndpointResult result, CompliancePolicy policy) {
     Verdict verdict = verdict(result, policy);
     return new Assessment(
@@ -90,6 +146,7 @@ public final class ComplianceEvaluator {
           "was not probed: "
               + result.failure().detail()
               + " (the operator's connection guard, set by the cluster admin)";
+      case NULL_MX -> "publishes a null MX (RFC 7505): the domain accepts no mail";
       case UNREACHABLE ->
           temporarilyRefused(result)
               ? "temporarily refused / rate limited: the server said \"not now\" ("

@@ -16,6 +16,17 @@ final class Remediation {
           + " on other firewalls turn off SMTP/ESMTP protocol inspection or fixup for this server."
           + " The server itself may be fine.";
 
+  /** For a mail domain whose MX records could not be looked up. */
+  static final String DNS_LOOKUP =
+      "Check the domain's DNS: that the name exists, that its name servers answer MX queries, and"
+          + " that the operator's resolver (or --dns-server) can reach them. Senders that cannot"
+          + " look up the MX records cannot deliver mail to the domain either.";
+
+  /** For a mail domain with more MX hosts than are probed. */
+  static final String MX_LIMIT =
+      "List the MX hosts beyond the limit as endpoints of their own (smtp://host) to have them"
+          + " probed.";
+
   static final String TEMPORARY_REFUSAL =
       "The server refuses the prober's connections for now (a connection or rate limit,"
           + " greylisting, postscreen). Nothing is known of its TLS until it answers: exempt the"
@@ -28,7 +39,7 @@ final class Remediation {
 
   static String hint(Verdict verdict, ServerSoftware software, TlsVersion minimum) {
     return switch (verdict) {
-      case COMPLIANT -> null;
+      case COMPLIANT, NULL_MX -> null;
       case UNREACHABLE ->
           "Check that the endpoint is up and reachable from the prober (DNS, firewall, port), then"
               + " wait for the next probe.";

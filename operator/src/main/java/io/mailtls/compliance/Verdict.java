@@ -1,6 +1,8 @@
 package io.mailtls.compliance;
 
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /** The answer for one endpoint, against a minimum protocol version. */
@@ -16,7 +18,27 @@ public enum Verdict {
   /** The versions that decide the verdict could not be tested. */
   UNREACHABLE("Unreachable"),
   /** The operator's connection guard does not allow this address or port: nothing was sent. */
-  FORBIDDEN("Forbidden");
+  FORBIDDEN("Forbidden"),
+  /**
+   * The mail domain publishes a null MX (RFC 7505, {@code MX 0 .}): it accepts no mail, so there is
+   * no mail TLS to judge and nothing to fix.
+   */
+  NULL_MX("NullMX");
+
+  /**
+   * Worst first: what is observed to break mail, then what is observed to allow deprecated TLS,
+   * then what is not known; an endpoint with several addresses, and a policy, take the first of
+   * their verdicts in this order.
+   */
+  private static final List<Verdict> WORST_FIRST =
+      List.of(
+          NO_MODERN_TLS,
+          STARTTLS_MISSING,
+          DEPRECATED_TLS_ACCEPTED,
+          FORBIDDEN,
+          UNREACHABLE,
+          COMPLIANT,
+          NULL_MX);
 
   private final String reason;
 
@@ -36,6 +58,15 @@ public enum Verdict {
   public boolean wasProbed() {
     return this != UNREACHABLE && this != FORBIDDEN;
   }
+
+  /** True when nothing needs fixing: compliant, or a domain that accepts no mail at all. */
+  public boolean meetsPolicy() {
+    return this == COMPLIANT || this == NULL_MX;
+  }
+
+  /** Orders verdicts worst first (see {@link #WORST_FIRST}). */
+  public static final Comparator<Verdict> WORST_FIRST_ORDER =
+      Comparator.comparingInt(WORST_FIRST::indexOf);
 
   /** The verdict whose {@link #reason()} this is, as written into a status. */
   public static Optional<Verdict> fromReason(String reason) {

@@ -13,7 +13,7 @@ public record VerdictCounts(int total, int compliant, int nonCompliant, int unre
     int compliant = 0;
     int unreachable = 0;
     for (Verdict verdict : verdicts) {
-      if (verdict == Verdict.COMPLIANT) {
+      if (verdict.meetsPolicy()) {
         compliant++;
       } else if (!verdict.wasProbed()) {
         unreachable++;

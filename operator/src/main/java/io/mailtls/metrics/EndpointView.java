@@ -2,7 +2,9 @@ package io.mailtls.metrics;
 
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.compliance.Verdict;
+import io.mailtls.dns.MailDomain;
 import io.mailtls.probe.Endpoint;
+import io.mailtls.probe.MailProtocol;
 import io.mailtls.probe.TlsVersion;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -25,7 +27,12 @@ record EndpointView(
     Long certificateExpiry,
     long lastProbe,
     String serverSoftware,
-    String bestVersion) {
+    String bestVersion,
+    String domain,
+    List<AddressView> addresses) {
+
+  /** One address of an endpoint with several, and its verdict. */
+  record AddressView(String address, Verdict verdict) {}
 
   /**
    * The view of a stored endpoint entry, or empty when the entry cannot be read (edited by hand,
@@ -43,7 +50,9 @@ record EndpointView(
   static EndpointView of(EndpointStatus status) {
     return new EndpointView(
         status.target(),
-        Endpoint.parse(status.target()).protocol().scheme(),
+        MailDomain.isDomainTarget(status.target())
+            ? MailProtocol.SMTP.scheme()
+            : Endpoint.parse(status.target()).protocol().scheme(),
         // A verdict this version does not know (written by a newer one) proves nothing.
         Verdict.fromReason(status.verdict()).orElse(Verdict.UNREACHABLE),
         versions(status.acceptedVersions()),
@@ -53,7 +62,17 @@ record EndpointView(
             : Instant.parse(status.certificateNotAfter()).getEpochSecond(),
         Instant.parse(status.lastProbeTime()).getEpochSecond(),
         status.serverSoftware() == null ? "" : status.serverSoftware(),
-        status.bestVersion() == null ? "" : status.bestVersion());
+        status.bestVersion() == null ? "" : status.bestVersion(),
+        status.domain(),
+        status.addresses() == null
+            ? List.of()
+            : status.addresses().stream()
+                .map(
+                    a ->
+                        new AddressView(
+                            a.address(),
+                            Verdict.fromReason(a.verdict()).orElse(Verdict.UNREACHABLE)))
+                .toList());
   }
 
   boolean up() {

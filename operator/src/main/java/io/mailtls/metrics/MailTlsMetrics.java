@@ -89,12 +89,15 @@ public final class MailTlsMetrics {
   public void recordRound(List<EndpointOutcome> outcomes) {
     for (EndpointOutcome outcome : outcomes) {
       String protocol = outcome.result().endpoint().protocol().scheme();
-      Timer.builder(PROBE_DURATION)
-          .description("How long probing one endpoint (all its versions) took")
-          .tag("protocol", protocol)
-          .serviceLevelObjectives(DURATION_BUCKETS)
-          .register(registry)
-          .record(Duration.ofMillis(outcome.result().durationMillis()));
+      boolean probed = outcome.origin() == null || outcome.origin().preference() != null;
+      if (probed) { // a domain's own entry (null MX, failed look-up) took no probe
+        Timer.builder(PROBE_DURATION)
+            .description("How long probing one endpoint (all its versions) took")
+            .tag("protocol", protocol)
+            .serviceLevelObjectives(DURATION_BUCKETS)
+            .register(registry)
+            .record(Duration.ofMillis(outcome.result().durationMillis()));
+      }
       Verdict verdict = outcome.assessment().verdict();
       if (outcome.result().failure() != null || verdict == Verdict.UNREACHABLE) {
         String reason =

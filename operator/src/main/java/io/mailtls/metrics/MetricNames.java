@@ -6,6 +6,7 @@ final class MetricNames {
   static final String COMPLIANT = "mailtls_endpoint_compliant";
   static final String UP = "mailtls_endpoint_up";
   static final String INFO = "mailtls_endpoint_info";
+  static final String ADDRESS_INFO = "mailtls_endpoint_address_info";
   static final String CERTIFICATE_EXPIRY = "mailtls_endpoint_certificate_expiry_timestamp_seconds";
   static final String LAST_PROBE = "mailtls_endpoint_last_probe_timestamp_seconds";
   static final String INTERVAL = "mailtls_policy_interval_seconds";

@@ -1,5 +1,6 @@
 package io.mailtls.metrics;
 
+import static io.mailtls.metrics.MetricNames.ADDRESS_INFO;
 import static io.mailtls.metrics.MetricNames.CERTIFICATE_EXPIRY;
 import static io.mailtls.metrics.MetricNames.COMPLIANT;
 import static io.mailtls.metrics.MetricNames.INFO;
@@ -58,20 +59,29 @@ final class PolicyStatusCollector implements MultiCollector {
     InfoSnapshot.Builder info =
         InfoSnapshot.builder()
             .name(INFO.substring(0, INFO.length() - "_info".length()))
-            .help("1 for every endpoint, with its verdict, server software and best version");
+            .help(
+                "1 for every endpoint, with its verdict, server software, best version and the"
+                    + " mail domain it is an MX host of");
+    // One series per address, only for hosts with several (at most 8 each): the address is a
+    // label nowhere else, so the other series keep one per endpoint however DNS changes.
+    InfoSnapshot.Builder addressInfo =
+        InfoSnapshot.builder()
+            .name(ADDRESS_INFO.substring(0, ADDRESS_INFO.length() - "_info".length()))
+            .help("1 for every address of an endpoint whose host has several, with its verdict");
+    boolean anyAddress = false;
     for (PolicyView view : policies.values()) {
       Labels policyLabels = Labels.of("namespace", view.namespace(), "policy", view.policy());
       interval.add(policyLabels, view.interval().toSeconds());
       for (EndpointView endpoint : view.endpoints()) {
         Labels labels =
             policyLabels.add("endpoint", endpoint.target()).add("protocol", endpoint.protocol());
-        compliant.add(labels, endpoint.verdict() == Verdict.COMPLIANT ? 1 : 0);
+        compliant.add(labels, endpoint.verdict().meetsPolicy() ? 1 : 0);
         up.add(labels, endpoint.up() ? 1 : 0);
         lastProbe.add(labels, endpoint.lastProbe());
         if (endpoint.certificateExpiry() != null) {
           expiry.add(labels, endpoint.certificateExpiry());
         }
-        if (endpoint.up()) {
+        if (endpoint.up() && endpoint.verdict() != Verdict.NULL_MX) {
           for (TlsVersion version : TlsVersion.values()) {
             if (!endpoint.untested().contains(version)) {
               accepted.add(
@@ -80,14 +90,25 @@ final class PolicyStatusCollector implements MultiCollector {
             }
           }
         }
-        info.dataPoint(
-            InfoDataPointSnapshot.builder()
-                .labels(
-                    labels
-                        .add("verdict", endpoint.verdict().reason())
-                        .add("server_software", endpoint.serverSoftware())
-                        .add("best_version", endpoint.bestVersion()))
-                .build());
+        Labels infoLabels =
+            labels
+                .add("verdict", endpoint.verdict().reason())
+                .add("server_software", endpoint.serverSoftware())
+                .add("best_version", endpoint.bestVersion());
+        if (endpoint.domain() != null) {
+          infoLabels = infoLabels.add("domain", endpoint.domain());
+        }
+        info.dataPoint(InfoDataPointSnapshot.builder().labels(infoLabels).build());
+        for (EndpointView.AddressView address : endpoint.addresses()) {
+          addressInfo.dataPoint(
+              InfoDataPointSnapshot.builder()
+                  .labels(
+                      labels
+                          .add("address", address.address())
+                          .add("verdict", address.verdict().reason()))
+                  .build());
+          anyAddress = true;
+        }
       }
     }
     List<MetricSnapshot> snapshots = new ArrayList<>();
@@ -95,6 +116,9 @@ final class PolicyStatusCollector implements MultiCollector {
       series.addTo(snapshots);
     }
     snapshots.add(info.build());
+    if (anyAddress) {
+      snapshots.add(addressInfo.build());
+    }
     return new MetricSnapshots(snapshots);
   }
 

@@ -4,8 +4,6 @@ import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MinimumVersion;
 import io.mailtls.compliance.CompliancePolicy;
-import io.mailtls.probe.Endpoint;
-import io.mailtls.probe.Target;
 import io.mailtls.probe.TlsVersion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,7 @@ import java.util.List;
  * that (an old CRD, a test API server), and a bad one must become a status, not an exception.
  */
 public record PolicyRequest(
-    List<Target> targets,
+    List<PolicyTarget> targets,
     CompliancePolicy compliance,
     Duration interval,
     Duration timeout,
@@ -37,7 +35,7 @@ public record PolicyRequest(
       throw new InvalidPolicyException(spec.unreadable());
     }
     List<String> errors = new ArrayList<>();
-    List<Target> targets = targets(spec.endpoints(), errors);
+    List<PolicyTarget> targets = targets(spec.endpoints(), errors);
     Duration interval =
         duration(
             "spec.interval", spec.interval(), DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL, errors);
@@ -73,7 +71,7 @@ public record PolicyRequest(
     };
   }
 
-  private static List<Target> targets(List<EndpointSpec> endpoints, List<String> errors) {
+  private static List<PolicyTarget> targets(List<EndpointSpec> endpoints, List<String> errors) {
     if (endpoints == null || endpoints.isEmpty()) {
       errors.add("spec.endpoints: at least one endpoint is required");
       return List.of();
@@ -82,14 +80,14 @@ public record PolicyRequest(
       errors.add(
           "spec.endpoints: at most " + MailEndpointPolicySpec.MAX_ENDPOINTS + " endpoints allowed");
     }
-    List<Target> targets = new ArrayList<>();
+    List<PolicyTarget> targets = new ArrayList<>();
     for (int i = 0; i < endpoints.size(); i++) {
       EndpointSpec endpoint = endpoints.get(i);
       try {
         if (endpoint == null || endpoint.target() == null) {
           throw new IllegalArgumentException("required");
         }
-        targets.add(new Target(Endpoint.parse(endpoint.target()), endpoint.serverName()));
+        targets.add(PolicyTarget.parse(endpoint.target(), endpoint.serverName()));
       } catch (IllegalArgumentException e) {
         errors.add("spec.endpoints[" + i + "].target: " + e.getMessage());
       }

@@ -4,9 +4,11 @@ import static io.mailtls.api.MailEndpointPolicyStatus.COMPLIANT;
 import static io.mailtls.api.MailEndpointPolicyStatus.READY;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.mailtls.api.AddressStatus;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
+import io.mailtls.compliance.AddressAssessment;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.probe.EndpointResult;
@@ -29,15 +31,6 @@ public final class PolicyStatusBuilder {
   public static final String REASON_ROUND_COMPLETED = "ProbeRoundCompleted";
   public static final String REASON_SUSPENDED = "Suspended";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
-
-  /** Which verdict names the Compliant condition when several endpoints fail: the worst. */
-  private static final List<Verdict> SEVERITY =
-      List.of(
-          Verdict.NO_MODERN_TLS,
-          Verdict.STARTTLS_MISSING,
-          Verdict.DEPRECATED_TLS_ACCEPTED,
-          Verdict.FORBIDDEN,
-          Verdict.UNREACHABLE);
 
   private PolicyStatusBuilder() {}
 
@@ -137,7 +130,7 @@ public final class PolicyStatusBuilder {
         || !Objects.equals(previous.observedGeneration(), generation)) {
       return null;
     }
-    String target = outcome.result().endpoint().toString();
+    String target = outcome.name();
     return previous.endpoints().stream()
         .filter(e -> target.equals(e.target()))
         .filter(e -> Objects.equals(e.serverName(), outcome.target().serverName()))
@@ -152,9 +145,12 @@ public final class PolicyStatusBuilder {
   private static Condition compliant(List<EndpointStatus> endpoints, long generation, Instant now) {
     Map<Verdict, List<EndpointStatus>> byVerdict =
         endpoints.stream().collect(Collectors.groupingBy(PolicyStatusBuilder::verdict));
-    Verdict worst =
-        SEVERITY.stream().filter(byVerdict::containsKey).findFirst().orElse(Verdict.COMPLIANT);
-    if (worst == Verdict.COMPLIANT) {
+    List<Verdict> failing =
+        byVerdict.keySet().stream()
+            .filter(v -> !v.meetsPolicy())
+            .sorted(Verdict.WORST_FIRST_ORDER)
+            .toList();
+    if (failing.isEmpty()) {
       return PolicyConditions.of(
           COMPLIANT,
           true,
@@ -164,8 +160,7 @@ public final class PolicyStatusBuilder {
           now);
     }
     String message =
-        SEVERITY.stream()
-            .filter(byVerdict::containsKey)
+        failing.stream()
             .map(
                 v ->
                     v.reason()
@@ -174,7 +169,8 @@ public final class PolicyStatusBuilder {
                             .map(PolicyStatusBuilder::describe)
                             .collect(Collectors.joining(", ")))
             .collect(Collectors.joining("; "));
-    return PolicyConditions.of(COMPLIANT, false, worst.reason(), message, generation, now);
+    return PolicyConditions.of(
+        COMPLIANT, false, failing.getFirst().reason(), message, generation, now);
   }
 
   /** An endpoint in a condition message, with its accepted versions when they are the problem. */
@@ -192,10 +188,11 @@ public final class PolicyStatusBuilder {
   private static EndpointStatus endpoint(EndpointOutcome outcome) {
     EndpointResult result = outcome.result();
     Verdict verdict = outcome.assessment().verdict();
+    MxOrigin origin = outcome.origin();
     return new EndpointStatus(
-        result.endpoint().toString(),
+        outcome.name(),
         outcome.target().serverName(),
-        result.acceptedVersions().stream().map(TlsVersion::label).toList(),
+        labels(result.acceptedVersions()),
         untested(result),
         result.bestVersion() == null ? null : result.bestVersion().label(),
         verdict.reason(),
@@ -206,7 +203,25 @@ public final class PolicyStatusBuilder {
         result.serverSoftware() == ServerSoftware.UNKNOWN
             ? null
             : result.serverSoftware().displayName(),
-        timestamp(result.probedAt()));
+        timestamp(result.probedAt()),
+        origin == null ? null : origin.domain(),
+        origin == null ? null : origin.preference(),
+        outcome.addresses().isEmpty()
+            ? null
+            : outcome.addresses().stream().map(PolicyStatusBuilder::address).toList());
+  }
+
+  private static AddressStatus address(AddressAssessment address) {
+    EndpointResult result = address.result();
+    return new AddressStatus(
+        result.address(),
+        address.verdict().reason(),
+        labels(result.acceptedVersions()),
+        failure(address.verdict(), result));
+  }
+
+  private static List<String> labels(List<TlsVersion> versions) {
+    return versions.stream().map(TlsVersion::label).toList();
   }
 
   /** Versions that could not be tested; none when no handshake ran at all (the endpoint failed). */

@@ -17,14 +17,25 @@ import org.slf4j.Logger;
  *
  * @param previousVerdict null for an endpoint not in the previous status
  */
-public record VerdictChange(String previousVerdict, EndpointStatus now) {
+public record VerdictChange(String previousVerdict, EndpointStatus now) implements StatusChange {
 
-  /** True when the endpoint went from a failing verdict to Compliant. */
+  @Override
+  public String reason() {
+    return now.verdict();
+  }
+
+  @Override
+  public boolean isWarning() {
+    return !isRecovery();
+  }
+
+  /** True when the endpoint went from a failing verdict to one that meets the policy. */
   public boolean isRecovery() {
-    return Verdict.COMPLIANT.reason().equals(now.verdict());
+    return Verdict.fromReason(now.verdict()).map(Verdict::meetsPolicy).orElse(false);
   }
 
   /** For people: endpoint, verdict, what it was before, and the explanation. */
+  @Override
   public String message() {
     String name = now.target() + (now.serverName() == null ? "" : " (" + now.serverName() + ")");
     String before = previousVerdict == null ? "" : " (was " + previousVerdict + ")";
@@ -32,6 +43,7 @@ public record VerdictChange(String previousVerdict, EndpointStatus now) {
   }
 
   /** The log line of a verdict change, with its facts as key-value pairs. */
+  @Override
   public void log(Logger log, String namespace, String policy) {
     log.atInfo()
         .addKeyValue("namespace", namespace)
@@ -53,7 +65,8 @@ public record VerdictChange(String previousVerdict, EndpointStatus now) {
     List<VerdictChange> changes = new ArrayList<>();
     for (EndpointStatus endpoint : next.endpoints()) {
       String was = before.get(key(endpoint));
-      boolean compliant = Verdict.COMPLIANT.reason().equals(endpoint.verdict());
+      boolean compliant =
+          Verdict.fromReason(endpoint.verdict()).map(Verdict::meetsPolicy).orElse(false);
       if (!Objects.equals(was, endpoint.verdict()) && !(was == null && compliant)) {
         changes.add(new VerdictChange(was, endpoint));
       }

@@ -1,8 +1,10 @@
 package io.mailtls.probe;
 
+import io.mailtls.dns.AddressLookup;
+import io.mailtls.dns.AddressText;
+import io.mailtls.dns.MailDns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointProber {
   private static final Logger log = LoggerFactory.getLogger(EndpointProber.class);
-
-  /** Runs DNS look-ups, which the JDK cannot interrupt, so that a caller can stop waiting. */
-  private static final ExecutorService RESOLVER = Executors.newVirtualThreadPerTaskExecutor();
 
   private final ProbeSettings settings;
   private final VersionProber versionProber;
@@ -59,31 +56,71 @@ public final class EndpointProber {
    * Probes several endpoints at once, each connection bounded by {@code timeout}; results come back
    * in the order of {@code targets}.
    */
-  public List<EndpointResult> probeAll(List<Target> targets, Duration timeout) {
+  public List<ProbedEndpoint> probeAll(List<Target> targets, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<EndpointResult>> futures =
+      List<Future<ProbedEndpoint>> futures =
           targets.stream().map(t -> executor.submit(() -> probe(t, timeout))).toList();
       return futures.stream().map(EndpointProber::join).toList();
     }
   }
 
   /** Probes with the settings' timeout; see {@link #probe(Target, Duration)}. */
-  public EndpointResult probe(Endpoint endpoint, String serverName) {
+  public ProbedEndpoint probe(Endpoint endpoint, String serverName) {
     return probe(new Target(endpoint, serverName), settings.timeout());
   }
 
   /**
-   * Observes the endpoint (resolve, guard, one connection per version, the certificate chain), then
-   * summarises what was observed.
+   * Resolves the endpoint's host to every address (A and AAAA, at most {@link
+   * MailDns#MAX_ADDRESSES}) and probes each address at once, each under the connection guard. A
+   * host that does not resolve gives one result without an address.
    *
-   * @param timeout the deadline of one connection, counted from when it may start
+   * @param timeout the deadline of the look-up, and of one connection, counted from when it may
+   *     start
    */
-  public EndpointResult probe(Target target, Duration timeout) {
+  public ProbedEndpoint probe(Target target, Duration timeout) {
+    Instant probedAt = Instant.now();
+    long start = System.nanoTime();
+    AddressLookup lookup = settings.dns().addresses(target.endpoint().host(), timeout);
+    if (lookup instanceof AddressLookup.Failed failed) {
+      return new ProbedEndpoint(
+          target,
+          List.of(
+              EndpointSummary.notConnected(
+                  target,
+                  null,
+                  settings.versions(),
+                  Failure.of(FailureKind.of(failed.problem().kind()), failed.problem().detail()),
+                  probedAt,
+                  millisSince(start))),
+          null);
+    }
+    AddressLookup.Found found = (AddressLookup.Found) lookup;
+    if (found.addresses().size() == 1) {
+      return new ProbedEndpoint(
+          target,
+          List.of(probeAt(target, found.addresses().getFirst(), timeout)),
+          found.incomplete());
+    }
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<EndpointResult>> perAddress =
+          found.addresses().stream()
+              .map(address -> executor.submit(() -> probeAt(target, address, timeout)))
+              .toList();
+      return new ProbedEndpoint(
+          target, perAddress.stream().map(EndpointProber::join).toList(), found.incomplete());
+    }
+  }
+
+  /**
+   * Observes the endpoint at one address (guard, one connection per version, the certificate
+   * chain), then summarises what was observed.
+   */
+  private EndpointResult probeAt(Target target, InetAddress address, Duration timeout) {
     Instant probedAt = Instant.now();
     long start = System.nanoTime();
     long id = progress.started(latestEnd(probedAt, timeout, settings.versions().size()));
     try {
-      return observeAndSummarise(target, timeout, probedAt, start);
+      return observeAndSummarise(target, address, timeout, probedAt, start);
     } catch (RuntimeException bug) {
       if (Thread.currentThread().isInterrupted()) {
         throw bug; // the round is being abandoned (shutdown): no result at all, not a false one
@@ -91,13 +128,14 @@ public final class EndpointProber {
       // Whatever went wrong is this endpoint's result, never the round's: an exception here would
       // stop the round and, in the operator, make JOSDK probe every endpoint again.
       log.warn(
-          "probing {} failed unexpectedly: {}",
+          "probing {} at {} failed unexpectedly: {}",
           target.endpoint(),
+          AddressText.of(address),
           ServerText.clean(bug.toString()));
       log.debug("the stack of that failure", bug);
       return EndpointSummary.notConnected(
           target,
-          null,
+          AddressText.of(address),
           settings.versions(),
           Failure.of(FailureKind.PROBE_ERROR, bug.toString()),
           probedAt,
@@ -127,31 +165,18 @@ public final class EndpointProber {
   }
 
   private EndpointResult observeAndSummarise(
-      Target target, Duration timeout, Instant probedAt, long start) {
+      Target target, InetAddress address, Duration timeout, Instant probedAt, long start) {
     // Each connection gets the full timeout from the moment it holds a connection slot, so waiting
     // for a slot (per-host limit, other endpoints on the same host) never eats into a handshake.
     // The endpoint as a whole is bounded by the worst case of probing its versions one by one.
     Instant deadline = probedAt.plus(timeout.multipliedBy(settings.versions().size()));
     Endpoint endpoint = target.endpoint();
-
-    InetAddress address;
-    try {
-      address = resolve(endpoint.host(), connectionDeadline(deadline, timeout));
-    } catch (UnknownHostException e) {
-      return EndpointSummary.notConnected(
-          target,
-          null,
-          settings.versions(),
-          Failure.of(FailureKind.DNS_FAILURE, e.getMessage()),
-          probedAt,
-          millisSince(start));
-    }
     // The guard judges the resolved address, and that same address is connected to below.
     Optional<String> refusal = settings.guard().refusal(address, endpoint.port());
     if (refusal.isPresent()) {
       return EndpointSummary.notConnected(
           target,
-          address.getHostAddress(),
+          AddressText.of(address),
           settings.versions(),
           Failure.of(FailureKind.FORBIDDEN, refusal.get()),
           probedAt,
@@ -336,11 +361,6 @@ public final class EndpointProber {
     return certificates.inspect(chain, name);
   }
 
-  private static Instant connectionDeadline(Instant endpointDeadline, Duration timeout) {
-    Instant own = Instant.now().plus(timeout);
-    return own.isBefore(endpointDeadline) ? own : endpointDeadline;
-  }
-
   private VersionProber.Attempt noSlot(TlsVersion version, HostConnectionLimiter.Busy busy) {
     Failure failure =
         switch (busy) {
@@ -362,25 +382,6 @@ public final class EndpointProber {
         };
     return new VersionProber.Attempt(
         VersionResult.failed(version, failure, 0), null, List.of(), null);
-  }
-
-  /** Resolves within the deadline: the JDK resolver cannot be interrupted, so it is waited on. */
-  private static InetAddress resolve(String host, Instant deadline) throws UnknownHostException {
-    Future<InetAddress> lookup = RESOLVER.submit(() -> InetAddress.getByName(host));
-    long waitMillis = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
-    try {
-      return lookup.get(waitMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof UnknownHostException u
-          ? u
-          : new UnknownHostException(host + ": " + e.getCause().getMessage());
-    } catch (TimeoutException e) {
-      lookup.cancel(true);
-      throw new UnknownHostException(host + ": no DNS answer before the deadline");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnknownHostException(host + ": interrupted");
-    }
   }
 
   private static <T> T join(Future<T> future) {

@@ -35,6 +35,15 @@ public record EndpointResult(
     Instant probedAt,
     long durationMillis) {
 
+  /**
+   * A result for which nothing was sent: every version in {@code versions} failed with {@code
+   * failure} (for an entry that is not a host at all, no version and no failure).
+   */
+  public static EndpointResult notProbed(
+      Target target, List<TlsVersion> versions, Failure failure, Instant at) {
+    return EndpointSummary.notConnected(target, null, versions, failure, at, 0);
+  }
+
   public boolean accepts(TlsVersion version) {
     return acceptedVersions.contains(version);
   }

@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.dns.AddressText;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +49,7 @@ final class EndpointSummary {
     return new EndpointResult(
         destination.endpoint(),
         destination.serverName(),
-        destination.address().getAddress().getHostAddress(),
+        AddressText.of(destination.address().getAddress()),
         accepted,
         best == null ? null : best.version(),
         best == null ? null : best.cipherSuite(),

@@ -1,12 +1,22 @@
 package io.mailtls.probe;
 
+import io.mailtls.dns.DnsProblem;
+
 /**
  * Why a connection did not show whether a version is accepted, or why a server refused a version.
  * Every way a probe can go wrong ends in one of these: never in a stack trace.
  */
 public enum FailureKind {
-  /** The host name does not resolve. */
+  /** The host name does not resolve, for a reason the system resolver does not tell. */
   DNS_FAILURE(false),
+  /** NXDOMAIN: the name does not exist. */
+  DNS_NAME_NOT_FOUND(false),
+  /** The name exists but has no A or AAAA record. */
+  DNS_NO_ADDRESS(false),
+  /** The DNS server answered SERVFAIL, REFUSED or another error, or could not be reached. */
+  DNS_SERVER_FAILURE(false),
+  /** No DNS answer before the deadline. */
+  DNS_TIMEOUT(false),
   /** The connection guard refuses the address or port: nothing was sent. */
   FORBIDDEN(false),
   /** Nothing listens on the port (TCP RST). */
@@ -94,6 +104,17 @@ public enum FailureKind {
    */
   public boolean mayBeConcurrencyRefusal() {
     return this == TEMPORARILY_REFUSED || this == SERVICE_REFUSED;
+  }
+
+  /** The failure class of a DNS look-up that gave no usable answer. */
+  public static FailureKind of(DnsProblem.Kind kind) {
+    return switch (kind) {
+      case NAME_NOT_FOUND -> DNS_NAME_NOT_FOUND;
+      case NO_ADDRESS -> DNS_NO_ADDRESS;
+      case SERVER_FAILURE -> DNS_SERVER_FAILURE;
+      case TIMEOUT -> DNS_TIMEOUT;
+      case UNSPECIFIED -> DNS_FAILURE;
+    };
   }
 
   /** The CamelCase form used as a Kubernetes reason and metric label, e.g. ConnectionRefused. */

@@ -1,5 +1,7 @@
 package io.mailtls.probe;
 
+import io.mailtls.dns.MailDns;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.List;
  * @param caFile a PEM bundle to validate chains against instead of the JVM trust store, or null
  * @param guard where connections may go
  * @param maxConnections how many connections the engine holds open at once, over all hosts
+ * @param dnsServer the DNS server for MX records and addresses; null for the system resolver
  */
 public record ProbeSettings(
     Duration timeout,
@@ -24,7 +27,8 @@ public record ProbeSettings(
     String ehloName,
     Path caFile,
     ConnectionGuard guard,
-    int maxConnections) {
+    int maxConnections,
+    InetSocketAddress dnsServer) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final String DEFAULT_EHLO_NAME = "mailtls.invalid";
@@ -56,16 +60,18 @@ public record ProbeSettings(
         DEFAULT_EHLO_NAME,
         null,
         ConnectionGuard.NONE,
-        DEFAULT_MAX_CONNECTIONS);
+        DEFAULT_MAX_CONNECTIONS,
+        null);
   }
 
   public ProbeSettings withTimeout(Duration value) {
     return new ProbeSettings(
-        value, maxConnectionsPerHost, versions, ehloName, caFile, guard, maxConnections);
+        value, maxConnectionsPerHost, versions, ehloName, caFile, guard, maxConnections, dnsServer);
   }
 
   public ProbeSettings withMaxConnectionsPerHost(int value) {
-    return new ProbeSettings(timeout, value, versions, ehloName, caFile, guard, maxConnections);
+    return new ProbeSettings(
+        timeout, value, versions, ehloName, caFile, guard, maxConnections, dnsServer);
   }
 
   /** Throws IllegalArgumentException naming the file when it holds no readable certificate. */
@@ -74,21 +80,45 @@ public record ProbeSettings(
       CertificateInspector.trusting(value); // read now, so a bad file is reported before any probe
     }
     return new ProbeSettings(
-        timeout, maxConnectionsPerHost, versions, ehloName, value, guard, maxConnections);
+        timeout,
+        maxConnectionsPerHost,
+        versions,
+        ehloName,
+        value,
+        guard,
+        maxConnections,
+        dnsServer);
   }
 
   public ProbeSettings withEhloName(String value) {
     return new ProbeSettings(
-        timeout, maxConnectionsPerHost, versions, value, caFile, guard, maxConnections);
+        timeout, maxConnectionsPerHost, versions, value, caFile, guard, maxConnections, dnsServer);
   }
 
   public ProbeSettings withGuard(ConnectionGuard value) {
     return new ProbeSettings(
-        timeout, maxConnectionsPerHost, versions, ehloName, caFile, value, maxConnections);
+        timeout,
+        maxConnectionsPerHost,
+        versions,
+        ehloName,
+        caFile,
+        value,
+        maxConnections,
+        dnsServer);
   }
 
   public ProbeSettings withMaxConnections(int value) {
     return new ProbeSettings(
-        timeout, maxConnectionsPerHost, versions, ehloName, caFile, guard, value);
+        timeout, maxConnectionsPerHost, versions, ehloName, caFile, guard, value, dnsServer);
+  }
+
+  public ProbeSettings withDnsServer(InetSocketAddress value) {
+    return new ProbeSettings(
+        timeout, maxConnectionsPerHost, versions, ehloName, caFile, guard, maxConnections, value);
+  }
+
+  /** Where MX records and addresses come from. */
+  public MailDns dns() {
+    return MailDns.of(dnsServer);
   }
 }

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.mailtls.api.MailEndpointPolicy;
-import io.mailtls.policy.VerdictChange;
+import io.mailtls.policy.StatusChange;
 import io.mailtls.status.PolicyRef;
 import io.mailtls.status.VerdictChangeNotifier;
 import java.time.Clock;
@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events for verdict changes: Warning when an endpoint becomes non-compliant or
- * unreachable, Normal when it recovers. An Event that cannot be written is logged and dropped: it
- * must never stop the status from being written.
+ * Kubernetes Events for verdict changes (Warning when an endpoint becomes non-compliant or
+ * unreachable, Normal when it recovers) and for MX changes of a mail domain (Normal, MXChanged). An
+ * Event that cannot be written is logged and dropped: it must never stop the status from being
+ * written.
  */
 final class PolicyEvents implements VerdictChangeNotifier {
   static final String COMPONENT = "mailtls-operator";
@@ -37,8 +38,8 @@ final class PolicyEvents implements VerdictChangeNotifier {
   }
 
   @Override
-  public void publish(PolicyRef policy, List<VerdictChange> changes) {
-    for (VerdictChange change : changes) {
+  public void publish(PolicyRef policy, List<StatusChange> changes) {
+    for (StatusChange change : changes) {
       try {
         client
             .v1()
@@ -52,7 +53,7 @@ final class PolicyEvents implements VerdictChangeNotifier {
     }
   }
 
-  private Event event(PolicyRef policy, VerdictChange change) {
+  private Event event(PolicyRef policy, StatusChange change) {
     Instant now = clock.instant();
     String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
     return new EventBuilder()
@@ -71,8 +72,8 @@ final class PolicyEvents implements VerdictChangeNotifier {
         .withNamespace(policy.namespace())
         .withUid(policy.uid())
         .endInvolvedObject()
-        .withType(change.isRecovery() ? "Normal" : "Warning")
-        .withReason(change.now().verdict())
+        .withType(change.isWarning() ? "Warning" : "Normal")
+        .withReason(change.reason())
         .withMessage(change.message())
         .withFirstTimestamp(timestamp)
         .withLastTimestamp(timestamp)

@@ -3,7 +3,7 @@ package io.mailtls.status;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.RoundResult;
-import io.mailtls.policy.VerdictChange;
+import io.mailtls.policy.StatusChange;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -46,7 +46,7 @@ public final class StatusRecorder {
     if (result instanceof RoundResult.Probed probed) {
       metrics.recordRound(probed.outcomes());
       logRound(policy, status);
-      List<VerdictChange> changes = VerdictChange.between(previous, status);
+      List<StatusChange> changes = StatusChange.between(previous, status);
       changes.forEach(change -> change.log(log, policy.namespace(), policy.name()));
       notifier.publish(policy, changes);
     }

@@ -2,18 +2,22 @@ package io.mailtls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
+import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.probe.CertificateInfo;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
+import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
 import io.mailtls.probe.TlsVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +30,17 @@ class ScanJsonTest {
   void theDocumentMatchesTheGoldenFile() throws Exception {
     ScanReport report =
         ScanReport.of(
-            List.of(modern(), legacy(), refused(), forbidden(), noStartTls()),
-            CompliancePolicy.DEFAULT,
+            Stream.of(modern(), legacy(), refused(), forbidden(), noStartTls())
+                .map(
+                    r ->
+                        new EndpointOutcome(
+                            new Target(r.endpoint(), null),
+                            null,
+                            r,
+                            ComplianceEvaluator.assess(r, CompliancePolicy.DEFAULT),
+                            List.of()))
+                .toList(),
+            CompliancePolicy.DEFAULT.minimumVersion(),
             Instant.parse("2026-11-30T10:00:05Z"));
 
     String json = ScanCommand.jsonMapper().writeValueAsString(ScanJson.of(report));

@@ -33,8 +33,10 @@ class MailTlsMetricsTest {
   static EndpointOutcome outcome(EndpointResult result) {
     return new EndpointOutcome(
         new Target(result.endpoint(), null),
+        null,
         result,
-        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
+        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT),
+        List.of());
   }
 
   static List<EndpointOutcome> round() {
@@ -157,6 +159,9 @@ class MailTlsMetricsTest {
             null,
             null,
             "Compliant",
+            null,
+            null,
+            null,
             null,
             null,
             null,

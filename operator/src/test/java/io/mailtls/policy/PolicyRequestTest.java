@@ -25,7 +25,8 @@ class PolicyRequestTest {
     PolicyRequest request =
         PolicyRequest.from(spec(List.of(new EndpointSpec("smtp://mx.example.com")), null, null));
     assertThat(request.targets())
-        .containsExactly(new Target(Endpoint.parse("smtp://mx.example.com:25"), null));
+        .containsExactly(
+            new PolicyTarget.Host(new Target(Endpoint.parse("smtp://mx.example.com:25"), null)));
     assertThat(request.compliance()).isEqualTo(CompliancePolicy.DEFAULT);
     assertThat(request.interval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(request.timeout()).isEqualTo(Duration.ofSeconds(10));
@@ -43,7 +44,8 @@ class PolicyRequestTest {
                 "1h30m",
                 "2500ms",
                 true));
-    assertThat(request.targets().getFirst().serverName()).isEqualTo("mail.example.com");
+    assertThat(((PolicyTarget.Host) request.targets().getFirst()).target().serverName())
+        .isEqualTo("mail.example.com");
     assertThat(request.compliance()).isEqualTo(new CompliancePolicy(TlsVersion.TLS_1_3, false));
     assertThat(request.interval()).isEqualTo(Duration.ofMinutes(90));
     assertThat(request.timeout()).isEqualTo(Duration.ofMillis(2500));

@@ -7,6 +7,7 @@ import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicySpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
+import io.mailtls.dns.TestingDnsServer;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
 import java.time.Clock;
@@ -14,17 +15,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every case of a policy's turn, as the operator and the standalone mode both see it. */
 class PolicyRoundTest {
   private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
 
+  /** Answers NXDOMAIN for every name: no test depends on the machine's resolver. */
+  private static TestingDnsServer dns;
+
   private final PolicyRound round =
       new PolicyRound(
           new ProbeRound(
-              new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(2)))),
+              new EndpointProber(
+                  ProbeSettings.defaults()
+                      .withTimeout(Duration.ofSeconds(2))
+                      .withDnsServer(dns.address()))),
           Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @BeforeAll
+  static void startDns() throws Exception {
+    dns = TestingDnsServer.start();
+  }
+
+  @AfterAll
+  static void stopDns() throws Exception {
+    dns.close();
+  }
 
   private static MailEndpointPolicySpec spec(String target, String interval, Boolean suspend) {
     return new MailEndpointPolicySpec(
@@ -42,7 +61,7 @@ class PolicyRoundTest {
     MailEndpointPolicyStatus status = result.status();
     EndpointStatus endpoint = status.endpoints().getFirst();
     assertThat(endpoint.verdict()).isEqualTo("Unreachable");
-    assertThat(endpoint.failure()).isEqualTo("DnsFailure");
+    assertThat(endpoint.failure()).isEqualTo("DnsNameNotFound");
     assertThat(endpoint.message()).contains("no-such-host.invalid");
     assertThat(endpoint.acceptedVersions()).isEmpty();
     assertThat(status.summary()).isEqualTo(new StatusSummary(1, 0, 0, 1));

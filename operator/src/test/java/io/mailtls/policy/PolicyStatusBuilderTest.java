@@ -36,8 +36,10 @@ public class PolicyStatusBuilderTest {
   static EndpointOutcome outcome(EndpointResult result) {
     return new EndpointOutcome(
         new Target(result.endpoint(), null),
+        null,
         result,
-        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT));
+        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT),
+        List.of());
   }
 
   public static EndpointOutcome refused(String target) {

@@ -101,7 +101,8 @@ class ConnectionGuardTest {
               "[64:ff9b::127.0.0.1]",
               "[::ffff:127.0.0.1]",
               "127.0.0.1")) {
-        EndpointResult result = prober.probe(Endpoint.parse("smtp://" + host + ":" + port), null);
+        EndpointResult result =
+            prober.probe(Endpoint.parse("smtp://" + host + ":" + port), null).only();
         assertThat(result.failure()).as(host).isNotNull();
         assertThat(result.failure().kind()).as(host).isEqualTo(FailureKind.FORBIDDEN);
       }

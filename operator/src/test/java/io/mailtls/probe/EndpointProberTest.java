@@ -12,6 +12,7 @@ import io.mailtls.compliance.Assessment;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.Verdict;
+import io.mailtls.dns.TestingDnsServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class EndpointProberTest {
     try (var server =
         TestingMailServer.start(
             TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_2, TLS_1_3)))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
       assertThat(result.bestVersion()).isEqualTo(TLS_1_3);
@@ -72,7 +73,7 @@ class EndpointProberTest {
     try (var server =
         TestingMailServer.start(
             TestingMailServer.smtp(EHLO_WITH_STARTTLS, Set.of(TLS_1_0, TLS_1_1)))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SUBMISSION), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SUBMISSION), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_0, TLS_1_1);
       assertThat(result.resultFor(TLS_1_2).failure())
@@ -100,7 +101,7 @@ class EndpointProberTest {
           peer.answerClientHello(Set.of(TLS_1_2));
         };
     try (var server = TestingMailServer.start(slow)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(result.banner()).isEqualTo("220 mx.test.local ESMTP second line ready");
@@ -113,7 +114,7 @@ class EndpointProberTest {
         TestingMailServer.start(
             TestingMailServer.smtp(
                 List.of("X-ANONYMOUSTLS", "STARTTLS", "XEXCH50"), Set.of(TLS_1_0)))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.MICROSOFT_EXCHANGE);
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_0);
@@ -125,7 +126,7 @@ class EndpointProberTest {
     try (var server =
         TestingMailServer.start(
             TestingMailServer.smtp(List.of("PIPELINING", "8BITMIME"), Set.of()))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -148,7 +149,7 @@ class EndpointProberTest {
           peer.sendLines("554 5.7.3 TLS not available due to local problem");
         };
     try (var server = TestingMailServer.start(refusing)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -178,7 +179,9 @@ class EndpointProberTest {
         TestingMailServer.start(
             smtpSaying("220 mx ESMTP Postfix", "421 4.7.0 mx Error: too many connections"))) {
       EndpointResult result =
-          quick.probe(new Target(server.endpoint(MailProtocol.SMTP), null), Duration.ofSeconds(2));
+          quick
+              .probe(new Target(server.endpoint(MailProtocol.SMTP), null), Duration.ofSeconds(2))
+              .only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -215,7 +218,7 @@ class EndpointProberTest {
           }
         };
     try (var server = TestingMailServer.start(oneAtATime)) {
-      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
       assertThat(statuses(result)).doesNotContain(VersionResult.VersionStatus.NOT_TESTED);
@@ -240,7 +243,7 @@ class EndpointProberTest {
           smtp.run(peer);
         };
     try (var server = TestingMailServer.start(greylisting)) {
-      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_0, TLS_1_2);
       assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
@@ -253,7 +256,7 @@ class EndpointProberTest {
   void aRefusedEhloArgumentSaysNothingAboutStartTls() throws Exception {
     try (var server =
         TestingMailServer.start(smtpSaying("220 mx ESMTP", "501 5.5.2 Syntax: EHLO hostname"))) {
-      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -275,7 +278,7 @@ class EndpointProberTest {
           peer.readLine();
         };
     try (var server = TestingMailServer.start(asa)) {
-      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = quick.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure().kind()).isEqualTo(FailureKind.STARTTLS_STRIPPED);
       assertThat(result.startTlsAdvertised()).isNull();
@@ -294,9 +297,9 @@ class EndpointProberTest {
         var pop3 =
             TestingMailServer.start(
                 peer -> peer.sendLines("-ERR [IN-USE] Mailbox in use, try later"))) {
-      assertThat(quick.probe(imap.endpoint(MailProtocol.IMAP), null).failure().kind())
+      assertThat(quick.probe(imap.endpoint(MailProtocol.IMAP), null).only().failure().kind())
           .isEqualTo(FailureKind.TEMPORARILY_REFUSED);
-      assertThat(quick.probe(pop3.endpoint(MailProtocol.POP3), null).failure().kind())
+      assertThat(quick.probe(pop3.endpoint(MailProtocol.POP3), null).only().failure().kind())
           .isEqualTo(FailureKind.TEMPORARILY_REFUSED);
     }
   }
@@ -310,7 +313,7 @@ class EndpointProberTest {
           peer.socket.setSoLinger(true, 0); // RST, as SCHANNEL does
         };
     try (var server = TestingMailServer.start(dropping)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.REJECTED);
       assertThat(failureKinds(result)).containsExactly(FailureKind.HANDSHAKE_DROPPED);
@@ -328,7 +331,7 @@ class EndpointProberTest {
           peer.sendLines("500 5.5.2 Error: bad syntax");
         };
     try (var server = TestingMailServer.start(liar)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.REJECTED);
       assertThat(result.resultFor(TLS_1_2).failure())
@@ -344,7 +347,7 @@ class EndpointProberTest {
           new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofMillis(800)));
       long start = System.nanoTime();
 
-      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       assertThat(result.failure().kind()).isEqualTo(FailureKind.GREETING_TIMEOUT);
@@ -365,7 +368,7 @@ class EndpointProberTest {
       EndpointProber fast =
           new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(1)));
 
-      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure().kind()).isEqualTo(FailureKind.GREETING_TIMEOUT);
       assertThat(result.durationMillis()).isLessThan(3000);
@@ -377,7 +380,7 @@ class EndpointProberTest {
     try (var server =
         TestingMailServer.start(
             peer -> peer.sendLines("HTTP/1.1 400 Bad Request", "Content-Length: 0", ""))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -396,7 +399,7 @@ class EndpointProberTest {
                 peer.out.write(chunk);
               }
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(new Failure(FailureKind.NOT_A_MAIL_SERVER, "a line longer than 4096 bytes"));
@@ -406,7 +409,7 @@ class EndpointProberTest {
   @Test
   void serverClosingAfterGreeting() throws Exception {
     try (var server = TestingMailServer.start(peer -> peer.sendLines("220 mx ESMTP"))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(
@@ -421,7 +424,7 @@ class EndpointProberTest {
   void serviceRefusedAtGreeting() throws Exception {
     try (var server =
         TestingMailServer.start(peer -> peer.sendLines("554 5.7.1 No SMTP service here"))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTP), null).only();
 
       assertThat(result.failure())
           .isEqualTo(new Failure(FailureKind.SERVICE_REFUSED, "554 5.7.1 No SMTP service here"));
@@ -434,18 +437,26 @@ class EndpointProberTest {
     try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = closed.getLocalPort();
     }
-    EndpointResult result = prober.probe(new Endpoint(MailProtocol.SMTPS, "127.0.0.1", port), null);
+    EndpointResult result =
+        prober.probe(new Endpoint(MailProtocol.SMTPS, "127.0.0.1", port), null).only();
 
     assertThat(result.failure().kind()).isEqualTo(FailureKind.CONNECTION_REFUSED);
     assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
   }
 
   @Test
-  void unresolvableHostIsADnsFailure() {
-    EndpointResult result = prober.probe(Endpoint.parse("smtp://no-such-host.invalid"), null);
+  void unresolvableHostIsADnsFailure() throws Exception {
+    try (var dns = TestingDnsServer.start()) {
+      EndpointResult result =
+          new EndpointProber(ProbeSettings.defaults().withDnsServer(dns.address()))
+              .probe(Endpoint.parse("smtp://no-such-host.invalid"), null)
+              .only();
 
-    assertThat(result.failure().kind()).isEqualTo(FailureKind.DNS_FAILURE);
-    assertThat(result.address()).isNull();
+      assertThat(result.failure().kind()).isEqualTo(FailureKind.DNS_NAME_NOT_FOUND);
+      assertThat(result.failure().detail())
+          .isEqualTo("no-such-host.invalid A: no such name (NXDOMAIN)");
+      assertThat(result.address()).isNull();
+    }
   }
 
   @Test
@@ -459,7 +470,7 @@ class EndpointProberTest {
               peer.sendLines("a2 OK Begin TLS negotiation now.");
               peer.answerClientHello(Set.of(TLS_1_2, TLS_1_3));
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
       assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.DOVECOT);
@@ -480,7 +491,7 @@ class EndpointProberTest {
               peer.sendLines("a2 OK Begin TLS negotiation now.");
               peer.answerClientHello(Set.of(TLS_1_0));
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_0);
       assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.MICROSOFT_EXCHANGE);
@@ -495,7 +506,7 @@ class EndpointProberTest {
               peer.sendLines("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready");
               peer.readLine();
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAP), null).only();
 
       assertThat(result.failure().kind()).isEqualTo(FailureKind.STARTTLS_NOT_ADVERTISED);
     }
@@ -513,7 +524,7 @@ class EndpointProberTest {
               peer.sendLines("+OK Begin TLS negotiation now.");
               peer.answerClientHello(Set.of(TLS_1_1, TLS_1_2));
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_1, TLS_1_2);
     }
@@ -530,7 +541,7 @@ class EndpointProberTest {
               peer.readLine();
               peer.sendLines("-ERR TLS not configured");
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3), null).only();
 
       assertThat(result.failure())
           .isEqualTo(new Failure(FailureKind.STARTTLS_REFUSED, "-ERR TLS not configured"));
@@ -540,7 +551,7 @@ class EndpointProberTest {
   @Test
   void implicitTlsSendsTheHelloAtOnce() throws Exception {
     try (var server = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_3)))) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_3);
       assertThat(result.startTlsAdvertised()).isNull();
@@ -566,7 +577,7 @@ class EndpointProberTest {
               inFlight.decrementAndGet();
               peer.answerClientHello(Set.of(TLS_1_2));
             })) {
-      EndpointResult result = polite.probe(server.endpoint(MailProtocol.IMAPS), null);
+      EndpointResult result = polite.probe(server.endpoint(MailProtocol.IMAPS), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(maxInFlight.get()).isEqualTo(1);
@@ -590,7 +601,8 @@ class EndpointProberTest {
                 ProbeSettings.DEFAULT_EHLO_NAME,
                 null,
                 ConnectionGuard.NONE,
-                1));
+                1,
+                null));
     // The other tenant's server takes 1.5 s to hang up on each of its two connections.
     try (var slow = TestingMailServer.start(peer -> Thread.sleep(1_500));
         var healthy = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)));
@@ -598,12 +610,15 @@ class EndpointProberTest {
       Future<EndpointResult> slowResult =
           otherTenant.submit(
               () ->
-                  oneAtATime.probe(
-                      new Target(slow.endpoint(MailProtocol.SMTPS), null), Duration.ofSeconds(3)));
+                  oneAtATime
+                      .probe(
+                          new Target(slow.endpoint(MailProtocol.SMTPS), null),
+                          Duration.ofSeconds(3))
+                      .only());
       await().atMost(Duration.ofSeconds(5)).until(() -> slow.connections() > 0);
 
       // Our deadline is 2 x 1 s; the only connection slot is busy for 3 s.
-      EndpointResult result = oneAtATime.probe(healthy.endpoint(MailProtocol.SMTPS), null);
+      EndpointResult result = oneAtATime.probe(healthy.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.failure()).isNull();
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
@@ -623,7 +638,7 @@ class EndpointProberTest {
               allConnected.await(2, TimeUnit.SECONDS);
               peer.answerClientHello(Set.of(TLS_1_2));
             })) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3S), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3S), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(server.maxConcurrentConnections()).isEqualTo(5);
@@ -649,7 +664,7 @@ class EndpointProberTest {
         TestingTls.fragmented(
             1, TestingTls.serverHello(TLS_1_2.code(), 0x002F), TestingTls.serverHelloDone());
     try (var server = tls12Answering(answer, 1)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(result.resultFor(TLS_1_3).failure().kind()).isEqualTo(FailureKind.OTHER_VERSION);
@@ -667,7 +682,7 @@ class EndpointProberTest {
             TestingTls.handshakeRecord(TestingTls.serverHello(TLS_1_2.code(), 0x002F)),
             TestingTls.fragmented(16_000, TestingTls.certificate(chain)));
     try (var server = tls12Answering(answer, 65_536)) {
-      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null);
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(result.certificate()).isNull(); // nothing usable within the limit
@@ -681,7 +696,7 @@ class EndpointProberTest {
             ProbeSettings.defaults()
                 .withGuard(new ConnectionGuard(ConnectionGuard.MAIL_PORTS, List.of())));
     try (var server = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)))) {
-      EndpointResult result = guarded.probe(server.endpoint(MailProtocol.SMTPS), null);
+      EndpointResult result = guarded.probe(server.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.failure().kind()).isEqualTo(FailureKind.FORBIDDEN);
       assertThat(result.failure().detail())
@@ -706,7 +721,7 @@ class EndpointProberTest {
       // "localhost" is a name: the guard judges what it resolves to, and nothing is connected.
       Endpoint byName =
           new Endpoint(MailProtocol.SMTPS, "localhost", server.endpoint(MailProtocol.SMTPS).port());
-      EndpointResult result = guarded.probe(byName, null);
+      EndpointResult result = guarded.probe(byName, null).only();
 
       assertThat(result.failure().kind()).isEqualTo(FailureKind.FORBIDDEN);
       assertThat(result.failure().detail()).endsWith("is in the denied range 127.0.0.0/8");
@@ -726,10 +741,14 @@ class EndpointProberTest {
               peer.answerClientHello(Set.of(TLS_1_2, TLS_1_3));
             })) {
       List<EndpointResult> results =
-          polite.probeAll(
-              java.util.Collections.nCopies(
-                  3, new Target(server.endpoint(MailProtocol.SMTPS), null)),
-              Duration.ofSeconds(2));
+          polite
+              .probeAll(
+                  java.util.Collections.nCopies(
+                      3, new Target(server.endpoint(MailProtocol.SMTPS), null)),
+                  Duration.ofSeconds(2))
+              .stream()
+              .map(ProbedEndpoint::only)
+              .toList();
 
       assertThat(results)
           .allSatisfy(r -> assertThat(r.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3));
@@ -754,10 +773,14 @@ class EndpointProberTest {
               peer.answerClientHello(Set.of(TLS_1_0, TLS_1_1, TLS_1_2, TLS_1_3));
             })) {
       List<EndpointResult> results =
-          polite.probeAll(
-              java.util.Collections.nCopies(
-                  6, new Target(server.endpoint(MailProtocol.SMTPS), null)),
-              Duration.ofSeconds(1));
+          polite
+              .probeAll(
+                  java.util.Collections.nCopies(
+                      6, new Target(server.endpoint(MailProtocol.SMTPS), null)),
+                  Duration.ofSeconds(1))
+              .stream()
+              .map(ProbedEndpoint::only)
+              .toList();
 
       assertThat(results)
           .allSatisfy(
@@ -779,7 +802,7 @@ class EndpointProberTest {
       EndpointProber fast =
           new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofMillis(500)));
 
-      EndpointResult result = fast.probe(server.endpoint(MailProtocol.IMAPS), null);
+      EndpointResult result = fast.probe(server.endpoint(MailProtocol.IMAPS), null).only();
 
       assertThat(statuses(result)).containsOnly(VersionResult.VersionStatus.NOT_TESTED);
       assertThat(result.failure().kind()).isEqualTo(FailureKind.HANDSHAKE_TIMEOUT);

@@ -100,7 +100,7 @@ class MailServersIT {
       Verdict verdict,
       String software,
       VersionResult.VersionStatus sslv3) {
-    EndpointResult result = prober.probe(Endpoint.parse(target), "mail.test.local");
+    EndpointResult result = prober.probe(Endpoint.parse(target), "mail.test.local").only();
 
     assertThat(result.acceptedVersions()).containsExactlyElementsOf(versions(accepted));
     assertThat(ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT).verdict())
@@ -116,7 +116,8 @@ class MailServersIT {
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.test"
   })
   void aServerNameIdnRejectsOrAFullyQualifiedOneIsAResultNotACrash(String serverName) {
-    EndpointResult result = prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), serverName);
+    EndpointResult result =
+        prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), serverName).only();
 
     assertThat(result.failure()).isNull();
     assertThat(result.acceptedVersions()).containsExactly(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
@@ -142,7 +143,8 @@ class MailServersIT {
                 ProbeSettings.DEFAULT_EHLO_NAME,
                 Testbed.caFile(),
                 ConnectionGuard.NONE,
-                ProbeSettings.DEFAULT_MAX_CONNECTIONS));
+                ProbeSettings.DEFAULT_MAX_CONNECTIONS,
+                null));
     try (TestingTrickleProxy proxy =
         TestingTrickleProxy.start(24467, 400, Duration.ofMillis(500))) {
       long start = System.nanoTime();
@@ -150,8 +152,9 @@ class MailServersIT {
           assertTimeoutPreemptively(
               Duration.ofSeconds(30),
               () ->
-                  twoVersions.probe(
-                      Endpoint.parse("smtps://127.0.0.1:" + proxy.port()), "mail.test.local"));
+                  twoVersions
+                      .probe(Endpoint.parse("smtps://127.0.0.1:" + proxy.port()), "mail.test.local")
+                      .only());
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
       // The endpoint's deadline is 2 versions x 2 s; the watchdog closes 250 ms after it.
@@ -164,7 +167,7 @@ class MailServersIT {
   @Test
   void certificateOfALegacyServerIsReadFromTheTls10Handshake() {
     EndpointResult result =
-        prober.probe(Endpoint.parse("smtps://127.0.0.1:24466"), "mail.test.local");
+        prober.probe(Endpoint.parse("smtps://127.0.0.1:24466"), "mail.test.local").only();
 
     assertThat(result.bestCipherSuite())
         .isIn("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA");
@@ -176,7 +179,7 @@ class MailServersIT {
   @Test
   void certificateOfATls13OnlyServerComesFromAFullHandshake() {
     EndpointResult result =
-        prober.probe(Endpoint.parse("smtps://127.0.0.1:24467"), "mail.test.local");
+        prober.probe(Endpoint.parse("smtps://127.0.0.1:24467"), "mail.test.local").only();
 
     assertThat(result.bestVersion()).isEqualTo(TlsVersion.TLS_1_3);
     assertThat(result.certificate().subjectAltNames()).contains("mail.test.local");
@@ -186,7 +189,7 @@ class MailServersIT {
   @Test
   void wrongServerNameIsReportedAsAMismatch() {
     EndpointResult result =
-        prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), "mx.other.example");
+        prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), "mx.other.example").only();
 
     assertThat(result.certificate().nameChecked()).isEqualTo("mx.other.example");
     assertThat(result.certificate().nameMatches()).isFalse();
@@ -196,7 +199,8 @@ class MailServersIT {
   void withoutTheTestCaTheChainDoesNotValidate() {
     EndpointResult result =
         new EndpointProber(ProbeSettings.defaults())
-            .probe(Endpoint.parse("smtp://127.0.0.1:24025"), null);
+            .probe(Endpoint.parse("smtp://127.0.0.1:24025"), null)
+            .only();
 
     assertThat(result.certificate().chainValid()).isFalse();
     assertThat(result.certificate().chainError()).isNotBlank();
@@ -206,7 +210,7 @@ class MailServersIT {
 
   @Test
   void postfixBannerAndStartTls() {
-    EndpointResult result = prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), null);
+    EndpointResult result = prober.probe(Endpoint.parse("smtp://127.0.0.1:24025"), null).only();
 
     assertThat(result.banner()).startsWith("220 ").contains("ESMTP Postfix");
     assertThat(result.startTlsAdvertised()).isTrue();
@@ -234,7 +238,7 @@ class MailServersIT {
     TlsVersion tlsVersion = TlsVersion.fromLabel(version);
 
     assertThat(OpenSslClient.accepts(endpoint, tlsVersion)).isEqualTo(accepted);
-    assertThat(prober.probe(endpoint, null).accepts(tlsVersion)).isEqualTo(accepted);
+    assertThat(prober.probe(endpoint, null).only().accepts(tlsVersion)).isEqualTo(accepted);
   }
 
   @Test
@@ -245,7 +249,7 @@ class MailServersIT {
                 .withTimeout(Duration.ofSeconds(20))
                 .withMaxConnectionsPerHost(1));
 
-    EndpointResult result = polite.probe(Endpoint.parse("imap://127.0.0.1:24143"), null);
+    EndpointResult result = polite.probe(Endpoint.parse("imap://127.0.0.1:24143"), null).only();
 
     assertThat(result.acceptedVersions())
         .containsExactly(

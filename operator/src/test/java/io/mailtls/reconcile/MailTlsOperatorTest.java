@@ -199,7 +199,10 @@ class MailTlsOperatorTest {
                     null,
                     null,
                     "Postfix",
-                    probed)),
+                    probed,
+                    null,
+                    null,
+                    null)),
             List.of()));
     client.resource(policy).updateStatus();
 

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.policy.PolicyStatusBuilder;
-import io.mailtls.policy.VerdictChange;
+import io.mailtls.policy.StatusChange;
 import io.mailtls.status.PolicyRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class PolicyEventsTest {
             null, 1, List.of(refused("smtp://b.example:25")), now, Duration.ZERO);
     PolicyEvents events = new PolicyEvents(client, "replica-1", Clock.fixed(now, ZoneOffset.UTC));
 
-    events.publish(new PolicyRef("mail", "edge", "uid-1"), VerdictChange.between(null, status));
+    events.publish(new PolicyRef("mail", "edge", "uid-1"), StatusChange.between(null, status));
 
     List<Event> stored = client.v1().events().inNamespace("mail").list().getItems();
     assertThat(stored).hasSize(1);

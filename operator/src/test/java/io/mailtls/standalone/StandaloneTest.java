@@ -70,10 +70,17 @@ class StandaloneTest {
             dir.resolve("c-other.yml") + ": spec: required");
   }
 
+  private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
   private static final String SCHEMA_TARGET_PATTERN =
-      "^(smtp|submission|smtps|imap|imaps|pop3|pop3s)://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-          + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])"
-          + "(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?$";
+      "^((smtp|submission|smtps|imap|imaps|pop3|pop3s)://("
+          + LABEL
+          + "(\\."
+          + LABEL
+          + ")*|\\[[0-9A-Fa-f:.]+\\])|mx://"
+          + LABEL
+          + "(\\."
+          + LABEL
+          + ")*)(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?$";
 
   @Test
   void policiesAreProbedAndShownOnTheMetrics(@TempDir Path dir) throws Exception {

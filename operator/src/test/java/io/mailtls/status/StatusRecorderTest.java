@@ -32,8 +32,7 @@ class StatusRecorderTest {
   private final StatusRecorder recorder =
       new StatusRecorder(
           metrics,
-          (policy, changes) ->
-              changes.forEach(c -> published.add(policy + " " + c.now().verdict())));
+          (policy, changes) -> changes.forEach(c -> published.add(policy + " " + c.reason())));
 
   private static RoundResult.Probed probed(EndpointOutcome... outcomes) {
     MailEndpointPolicyStatus status =

@@ -1,0 +1,38 @@
+package io.mailtls.dns;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A mail domain, written {@code mx://example.com[:port]}: its MX hosts are the endpoints, probed
+ * with SMTP STARTTLS on port 25 unless another port is given.
+ */
+public record MailDomain(String name, int port) {
+  public static final String SCHEME = "mx";
+  public static final int SMTP_PORT = 25;
+  private static final Pattern FORM =
+      Pattern.compile("mx://([A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*)\\.?(?::([0-9]{1,5}))?/?");
+
+  public static boolean isDomainTarget(String text) {
+    return text.regionMatches(true, 0, SCHEME + "://", 0, SCHEME.length() + 3);
+  }
+
+  /** Parses {@code mx://domain[:port]}; the message of the exception says what is wrong. */
+  public static MailDomain parse(String text) {
+    var matcher = FORM.matcher(text.toLowerCase(Locale.ROOT));
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a mail domain: write mx://domain[:port], e.g. mx://example.com");
+    }
+    int port = matcher.group(2) == null ? SMTP_PORT : Integer.parseInt(matcher.group(2));
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " of '" + text + "' is not in 1..65535");
+    }
+    return new MailDomain(matcher.group(1), port);
+  }
+
+  @Override
+  public String toString() {
+    return SCHEME + "://" + name + (port == SMTP_PORT ? "" : ":" + port);
+  }
+}

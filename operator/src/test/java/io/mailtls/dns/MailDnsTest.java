@@ -1,0 +1,167 @@
+package io.mailtls.dns;
+
+import static io.mailtls.dns.TestingDnsServer.a;
+import static io.mailtls.dns.TestingDnsServer.aaaa;
+import static io.mailtls.dns.TestingDnsServer.mx;
+import static io.mailtls.dns.TestingDnsServer.name;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/** MX and address look-ups against a scripted DNS server: every answer a classified result. */
+class MailDnsTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private TestingDnsServer server;
+  private MailDns dns;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestingDnsServer.start();
+    dns = MailDns.server(server.address());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void mxHostsComeMostPreferredFirst() {
+    server.answer(
+        "example.test",
+        Type.MX,
+        mx("example.test", 20, "mx2.example.test"),
+        mx("example.test", 10, "MX1.example.test"));
+
+    assertThat(dns.mx("example.test", TIMEOUT))
+        .isEqualTo(
+            new MxLookup.Hosts(
+                java.util.List.of(
+                    new MxHost("mx1.example.test", 10), new MxHost("mx2.example.test", 20)),
+                false,
+                2));
+  }
+
+  @Test
+  void aDomainWithoutMxIsItsOwnMailHost() throws Exception {
+    server.answer("implicit.test", Type.A, a("implicit.test", "127.0.0.2"));
+
+    assertThat(dns.mx("implicit.test", TIMEOUT))
+        .isEqualTo(new MxLookup.Hosts(java.util.List.of(new MxHost("implicit.test", 0)), true, 1));
+  }
+
+  @Test
+  void aNullMxMeansNoMail() {
+    server.answer(
+        "nomail.test", Type.MX, new MXRecord(name("nomail.test"), DClass.IN, 300, 0, Name.root));
+
+    assertThat(dns.mx("nomail.test", TIMEOUT)).isEqualTo(new MxLookup.NullMx());
+  }
+
+  @Test
+  void dnsFailuresAreClassified() {
+    server.fail("broken.test", Type.MX, Rcode.SERVFAIL).ignore("silent.test", Type.MX);
+
+    assertThat(kind(dns.mx("nothere.test", TIMEOUT))).isEqualTo(DnsProblem.Kind.NAME_NOT_FOUND);
+    assertThat(kind(dns.mx("broken.test", TIMEOUT))).isEqualTo(DnsProblem.Kind.SERVER_FAILURE);
+    assertThat(kind(dns.mx("silent.test", Duration.ofMillis(300))))
+        .isEqualTo(DnsProblem.Kind.TIMEOUT);
+  }
+
+  @Test
+  void moreMxHostsThanTheLimitAreCountedNotProbed() {
+    server.answer(
+        "big.test",
+        Type.MX,
+        IntStream.range(0, 12)
+            .mapToObj(i -> mx("big.test", i, "mx" + i + ".big.test"))
+            .toArray(Record[]::new));
+
+    MxLookup.Hosts hosts = (MxLookup.Hosts) dns.mx("big.test", TIMEOUT);
+
+    assertThat(hosts.hosts()).hasSize(MailDns.MAX_MX_HOSTS);
+    assertThat(hosts.hosts().getFirst()).isEqualTo(new MxHost("mx0.big.test", 0));
+    assertThat(hosts.found()).isEqualTo(12);
+  }
+
+  @Test
+  void everyAddressOfBothFamilies() throws Exception {
+    server
+        .answer("multi.test", Type.A, a("multi.test", "127.0.0.2"), a("multi.test", "127.0.0.3"))
+        .answer("multi.test", Type.AAAA, aaaa("multi.test", "::1"));
+
+    assertThat(dns.addresses("multi.test", TIMEOUT))
+        .isEqualTo(
+            new AddressLookup.Found(
+                java.util.List.of(
+                    InetAddress.getByName("127.0.0.2"),
+                    InetAddress.getByName("127.0.0.3"),
+                    InetAddress.getByName("::1")),
+                null));
+  }
+
+  @Test
+  void addressesFromOneFamilyWhileTheOtherFailedAreNotAll() throws Exception {
+    server
+        .answer("half.test", Type.A, a("half.test", "127.0.0.2"))
+        .fail("half.test", Type.AAAA, Rcode.SERVFAIL);
+
+    AddressLookup.Found found = (AddressLookup.Found) dns.addresses("half.test", TIMEOUT);
+
+    assertThat(found.addresses()).containsExactly(InetAddress.getByName("127.0.0.2"));
+    assertThat(found.incomplete()).contains("SERVFAIL");
+  }
+
+  @Test
+  void moreAddressesThanTheLimitAreNotAll() {
+    server.answer(
+        "pool.test",
+        Type.A,
+        IntStream.range(1, 11)
+            .mapToObj(i -> a("pool.test", "127.0.1." + i))
+            .toArray(Record[]::new));
+
+    AddressLookup.Found found = (AddressLookup.Found) dns.addresses("pool.test", TIMEOUT);
+
+    assertThat(found.addresses()).hasSize(MailDns.MAX_ADDRESSES);
+    assertThat(found.incomplete())
+        .isEqualTo("only the first 8 of its 10 addresses were probed (the limit per name)");
+  }
+
+  @Test
+  void aNameWithoutAddressesAndOneThatDoesNotExist() {
+    server.answer("mailonly.test", Type.MX, mx("mailonly.test", 10, "mx.elsewhere.test"));
+
+    assertThat(problem(dns.addresses("mailonly.test", TIMEOUT)).kind())
+        .isEqualTo(DnsProblem.Kind.NO_ADDRESS);
+    assertThat(problem(dns.addresses("nothere.test", TIMEOUT)).kind())
+        .isEqualTo(DnsProblem.Kind.NAME_NOT_FOUND);
+  }
+
+  @Test
+  void theSystemResolverReadsTheHostsFileAndAnAddressIsItsOwnAnswer() throws Exception {
+    assertThat(((AddressLookup.Found) MailDns.system().addresses("localhost", TIMEOUT)).addresses())
+        .contains(InetAddress.getByName("127.0.0.1"));
+    assertThat(MailDns.system().addresses("::1", TIMEOUT))
+        .isEqualTo(new AddressLookup.Found(java.util.List.of(InetAddress.getByName("::1")), null));
+  }
+
+  private static DnsProblem.Kind kind(MxLookup lookup) {
+    return ((MxLookup.Failed) lookup).problem().kind();
+  }
+
+  private static DnsProblem problem(AddressLookup lookup) {
+    return ((AddressLookup.Failed) lookup).problem();
+  }
+}
