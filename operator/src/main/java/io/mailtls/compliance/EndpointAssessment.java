@@ -8,7 +8,7 @@ import java.util.List;
  * @param deciding the address whose verdict is the endpoint's (the first of the worst)
  * @param assessment the endpoint's verdict, explained with the deciding address named when there
  *     are several
- * @param addresses one verdict per address probed, in the resolver's order
+ * @param addresses one verdict per address probed, in the order of the look-up
  */
 public record EndpointAssessment(
     AddressAssessment deciding, Assessment assessment, List<AddressAssessment> addresses) {

@@ -7,7 +7,8 @@ import java.util.List;
 public sealed interface AddressLookup {
 
   /**
-   * The host's addresses, in the resolver's order, at most {@link MailDns#MAX_ADDRESSES}.
+   * The host's addresses, IPv4 first and each family in address order, at most {@link
+   * MailDns#MAX_ADDRESSES}.
    *
    * @param incomplete why some addresses may be missing (more than the limit, or the A or the AAAA
    *     look-up failed while the other answered); null when these are all of them

@@ -218,8 +218,17 @@ public final class MailDns {
     return found(addresses, incomplete);
   }
 
+  /**
+   * Servers rotate the order of their records; sorted (IPv4 first, each family in address order),
+   * the same addresses give the same results, the same limit and the same status every round.
+   */
+  private static final Comparator<InetAddress> ADDRESS_ORDER =
+      Comparator.<InetAddress>comparingInt(a -> a.getAddress().length)
+          .thenComparing(InetAddress::getAddress, java.util.Arrays::compareUnsigned);
+
   private static AddressLookup found(Set<InetAddress> addresses, String incomplete) {
     List<InetAddress> all = new ArrayList<>(addresses);
+    all.sort(ADDRESS_ORDER);
     if (all.size() > MAX_ADDRESSES) {
       return new AddressLookup.Found(
           all.subList(0, MAX_ADDRESSES),

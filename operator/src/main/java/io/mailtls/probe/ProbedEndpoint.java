@@ -3,8 +3,9 @@ package io.mailtls.probe;
 import java.util.List;
 
 /**
- * Everything one round found out about one endpoint: one result per address its host resolved to,
- * in the resolver's order, or a single result without an address when the name did not resolve.
+ * Everything one round found out about one endpoint: one result per address its host resolved to
+ * (IPv4 first, each family in address order), or a single result without an address when the name
+ * did not resolve.
  *
  * @param incomplete why the addresses probed may not be all of the host's (more than {@link
  *     io.mailtls.dns.MailDns#MAX_ADDRESSES}, or one address family's look-up failed); null when

@@ -84,6 +84,8 @@ class MailServersIT {
         "smtp://127.0.0.1:24028  | TLSv1.0 TLSv1.1                 | NO_MODERN_TLS           | Postfix | REJECTED",
         // One session at a time: four of the five versions get 421 and are tried again serially.
         "smtp://127.0.0.1:24029  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Postfix | REJECTED",
+        // postscreen: its "220-" line, then smtpd's "220 ", and one connection at a time.
+        "smtp://127.0.0.1:24031  | TLSv1.2 TLSv1.3                 | COMPLIANT               | Postfix | REJECTED",
         "smtps://127.0.0.1:24465 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown | REJECTED",
         "imap://127.0.0.1:24143  | TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3 | DEPRECATED_TLS_ACCEPTED | Dovecot | REJECTED",
         "imaps://127.0.0.1:24993 | TLSv1.2 TLSv1.3                 | COMPLIANT               | unknown | REJECTED",

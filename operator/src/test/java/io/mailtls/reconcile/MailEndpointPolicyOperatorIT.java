@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.mailtls.api.AddressStatus;
 import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicy;
@@ -27,6 +28,7 @@ import io.mailtls.api.StatusSummary;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.Testbed;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +71,8 @@ class MailEndpointPolicyOperatorIT {
                 Duration.ofSeconds(10),
                 ProbeSettings.defaults()
                     .withTimeout(Duration.ofSeconds(5))
-                    .withCaFile(Testbed.caFile())),
+                    .withCaFile(Testbed.caFile())
+                    .withDnsServer(new InetSocketAddress("127.0.0.1", 24053))),
             metrics);
   }
 
@@ -119,6 +122,84 @@ class MailEndpointPolicyOperatorIT {
     assertThat(status.condition("Compliant").getMessage())
         .isEqualTo("all 2 endpoints meet the policy");
     assertThat(events("modern")).isEmpty();
+  }
+
+  @Test
+  void aMailDomainAndANameWithSeveralAddresses() {
+    create(
+        "domains",
+        spec(
+            List.of(
+                new EndpointSpec("mx://mail.test.local:24030"),
+                new EndpointSpec("smtp://pool.test.local:24030"),
+                new EndpointSpec("mx://nullmx.test.local")),
+            MinimumVersion.TLS_1_2,
+            false));
+
+    MailEndpointPolicyStatus status = awaitStatus("domains", s -> generationSeen(s, 1));
+
+    assertThat(status.endpoints())
+        .extracting(
+            EndpointStatus::target,
+            EndpointStatus::domain,
+            EndpointStatus::mxPreference,
+            EndpointStatus::acceptedVersions,
+            EndpointStatus::verdict)
+        .containsExactly(
+            tuple(
+                "smtp://mx1.test.local:24030",
+                "mail.test.local",
+                10,
+                List.of("TLSv1.2", "TLSv1.3"),
+                "Compliant"),
+            tuple(
+                "smtp://mx2.test.local:24030",
+                "mail.test.local",
+                20,
+                List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"),
+                "DeprecatedTLSAccepted"),
+            tuple(
+                "smtp://pool.test.local:24030",
+                null,
+                null,
+                List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"),
+                "DeprecatedTLSAccepted"),
+            tuple("mx://nullmx.test.local", "nullmx.test.local", null, List.of(), "NullMX"));
+    assertThat(status.endpoints().get(2).addresses())
+        .containsExactly(
+            new AddressStatus("127.0.0.2", "Compliant", List.of("TLSv1.2", "TLSv1.3"), null),
+            new AddressStatus(
+                "127.0.0.3",
+                "DeprecatedTLSAccepted",
+                List.of("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"),
+                null),
+            new AddressStatus("::1", "Compliant", List.of("TLSv1.2", "TLSv1.3"), null));
+    assertThat(status.endpoints().get(2).message()).startsWith("at 127.0.0.3 (the worst of 3");
+    assertThat(status.summary()).isEqualTo(new StatusSummary(4, 2, 2, 0));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(metrics.scrape())
+                    .contains(
+                        "mailtls_endpoint_address_info{address=\"::1\","
+                            + "endpoint=\"smtp://pool.test.local:24030\",namespace=\"mail\","
+                            + "policy=\"domains\",protocol=\"smtp\",verdict=\"Compliant\"} 1")
+                    .contains(
+                        "mailtls_endpoint_compliant{endpoint=\"mx://nullmx.test.local\","
+                            + "namespace=\"mail\",policy=\"domains\",protocol=\"smtp\"} 1.0")
+                    .containsPattern(
+                        "mailtls_endpoint_info\\{best_version=\"TLSv1.3\",domain=\"mail.test.local\","
+                            + "endpoint=\"smtp://mx2.test.local:24030\",[^}]*verdict=\"DeprecatedTLSAccepted\"\\} 1"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(events("domains"))
+                    .extracting(Event::getType, Event::getReason)
+                    .containsExactlyInAnyOrder(
+                        tuple("Warning", "DeprecatedTLSAccepted"),
+                        tuple("Warning", "DeprecatedTLSAccepted")));
   }
 
   @Test
