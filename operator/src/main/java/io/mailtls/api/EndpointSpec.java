@@ -5,9 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** One mail endpoint of a policy. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    fieldPath = ".serverName",
+    value = "!has(self.serverName) || !self.target.startsWith('mx://')",
+    message =
+        "a serverName does not apply to an mx:// target: each MX host is checked by its own name")
 public record EndpointSpec(
     @JsonPropertyDescription(
             "The endpoint as scheme://host[:port]. Schemes: smtp (port 25, STARTTLS), submission"

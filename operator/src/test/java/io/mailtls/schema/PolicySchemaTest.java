@@ -39,9 +39,10 @@ class PolicySchemaTest {
   }
 
   @Test
-  void thereAreThreeSamples() throws IOException {
+  void thereAreFourSamples() throws IOException {
     assertThat(samples().map(p -> p.getFileName().toString()))
-        .containsExactly("exchange-hybrid.yaml", "imap-pop3.yaml", "strict-tls13.yaml");
+        .containsExactly(
+            "exchange-hybrid.yaml", "imap-pop3.yaml", "mail-domains.yaml", "strict-tls13.yaml");
   }
 
   @Test
@@ -66,6 +67,7 @@ class PolicySchemaTest {
         "endpoints: [{target: smtp://a.example}], interval: 1m, timeout: 60s",
         "endpoints: [{target: smtp://a.example}], interval: 1h30m, timeout: 1500ms",
         "endpoints: [{target: smtp://a.example}], interval: 24h, minimumVersion: TLSv1.3",
+        "endpoints: [{target: mx://example.com}, {target: 'mx://example.com:2525'}]",
       })
   void acceptsValidPolicies(String spec) throws IOException {
     assertThat(SCHEMA.validate(policy(spec))).isEmpty();
@@ -81,6 +83,8 @@ class PolicySchemaTest {
         "endpoints: [{target: http://a.example}]| spec.endpoints[0].target: does not match",
         "endpoints: [{target: 'smtp://a.example:70000'}]| spec.endpoints[0].target: does not match",
         "endpoints: [{target: 'smtp://a_b.example'}]| spec.endpoints[0].target: does not match",
+        "endpoints: [{target: 'mx://[::1]'}]| spec.endpoints[0].target: does not match",
+        "endpoints: [{target: mx://example.com, serverName: mx.example.com}]| spec.endpoints[0].serverName: a serverName does not apply to an mx:// target",
         "endpoints: [{target: smtp://a.example, serverName: 'a b'}]| spec.endpoints[0].serverName: does not match",
         "endpoints: [{target: smtp://a.example, port: 25}]| spec.endpoints[0]: property 'port' is not defined",
         "endpoints: [{target: smtp://a.example}], minimumVersion: TLSv1.1| spec.minimumVersion: does not have a value in the enumeration",
