@@ -62,6 +62,6 @@ public record EndpointStatus(
       "DnsFailure, DnsNameNotFound, DnsNoAddress, DnsServerFailure, DnsTimeout, Forbidden, ConnectionRefused, ConnectionFailed, ConnectTimeout, GreetingTimeout,"
           + " StartTLSTimeout, StartTLSNotAdvertised, StartTLSRefused, ServiceRefused,"
           + " TemporarilyRefused, StartTLSStripped,"
-          + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, LocalResources, TLSAlert, HandshakeDropped, OtherVersion,"
+          + " NotAMailServer, ProtocolError, ProbeError, OperatorBusy, LocalResources, DeadlineExceeded, TLSAlert, HandshakeDropped, OtherVersion,"
           + " HandshakeTimeout, NotTLS";
 }

@@ -28,7 +28,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the Kubernetes operator (uses the in-cluster or kubeconfig credentials).")
 public final class OperatorCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(OperatorCommand.class);
+  /**
+   * Asked for when first used: logging starts up in a few hundred milliseconds, which a command
+   * that never logs (scan, --version) should not pay.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(OperatorCommand.class);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -114,7 +120,8 @@ public final class OperatorCommand implements Callable<Integer> {
                   .metrics("/metrics", metrics.prometheusRegistry())) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));
-        log.atInfo()
+        log()
+            .atInfo()
             .addKeyValue("namespaces", config.namespaces().isEmpty() ? "all" : config.namespaces())
             .addKeyValue("leaderElection", config.leaderElection() != null)
             .addKeyValue("healthPort", admin.port())
@@ -128,7 +135,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
   /** SIGTERM: stop taking work, give probe rounds in flight the shutdown timeout, then exit. */
   private static void shutdown(MailTlsOperator operator, CountDownLatch stopped) {
-    log.info("stopping: waiting for probe rounds in flight");
+    log().info("stopping: waiting for probe rounds in flight");
     operator.close();
     stopped.countDown();
   }

@@ -28,7 +28,13 @@ import picocli.CommandLine.Option;
     description =
         "Probe MailEndpointPolicy files on their intervals and serve /metrics (no cluster).")
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  /**
+   * Asked for when first used: logging starts up in a few hundred milliseconds, which a command
+   * that never logs (scan, --version) should not pay.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(RunCommand.class);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
           spec.commandLine(), "--policies " + policies + " is not a directory");
     }
     PolicyFiles.Loaded loaded = PolicyFiles.load(policies, PolicySchema.fromClasspath());
-    loaded.errors().forEach(e -> log.error("invalid policy, skipped: {}", e));
+    loaded.errors().forEach(e -> log().error("invalid policy, skipped: {}", e));
     if (loaded.policies().isEmpty()) {
       spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
       return 2;
@@ -70,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
             AdminServer.start(service.healthPort).check("/healthz", runner::isRunning)) {
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
       runner.start(loaded.policies());
-      log.atInfo()
+      log()
+          .atInfo()
           .addKeyValue("policies", loaded.policies().size())
           .addKeyValue("invalid", loaded.errors().size())
           .addKeyValue("metricsPort", admin.port())

@@ -96,7 +96,7 @@ record ScanJson(
         report.endpoints().stream().map(ScanJson::endpoint).toList());
   }
 
-  private static EndpointJson endpoint(ScanReport.Entry entry) {
+  static EndpointJson endpoint(ScanReport.Entry entry) {
     EndpointResult r = entry.result();
     MxOrigin origin = entry.outcome().origin();
     return new EndpointJson(

@@ -3,6 +3,7 @@ package io.mailtls.cli;
 import io.mailtls.compliance.AddressAssessment;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
+import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.TlsVersion;
 import io.mailtls.probe.VersionResult;
@@ -10,40 +11,42 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The human-readable report: one row per endpoint, then what to do about each problem. */
+/**
+ * The human-readable report: a header, one row per endpoint as it finishes, then what to do about
+ * each problem and the summary. Rows come before all are known, so the columns have fixed widths:
+ * the endpoint column fits the targets as given (an MX host with a longer name shifts its row).
+ */
 final class TableRenderer {
-  private TableRenderer() {}
+  private static final int MIN_ENDPOINT_WIDTH = "ENDPOINT".length();
+  private static final int VERDICT_WIDTH = "DEPRECATED_TLS_ACCEPTED".length();
 
-  static void render(ScanReport report, PrintWriter out) {
+  private final PrintWriter out;
+  private final int endpointWidth;
+
+  TableRenderer(PrintWriter out, List<String> targets) {
+    this.out = out;
+    this.endpointWidth =
+        Math.max(MIN_ENDPOINT_WIDTH, targets.stream().mapToInt(String::length).max().orElse(0));
+  }
+
+  void header() {
     List<String> header = new ArrayList<>(List.of("ENDPOINT"));
     for (TlsVersion v : TlsVersion.values()) {
       header.add(v.label());
     }
     header.addAll(List.of("VERDICT", "SOFTWARE"));
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(header);
-    for (ScanReport.Entry e : report.endpoints()) {
-      rows.add(row(e.outcome().name(), e.result(), e.verdict()));
-      for (AddressAssessment a : e.outcome().addresses()) {
-        rows.add(row("  at " + a.result().address(), a.result(), a.verdict()));
-      }
+    print(header);
+  }
+
+  /** The endpoint's row, and one indented row per address when its name has several. */
+  void row(EndpointOutcome outcome) {
+    print(cells(outcome.name(), outcome.result(), outcome.assessment().verdict()));
+    for (AddressAssessment a : outcome.addresses()) {
+      print(cells("  at " + a.result().address(), a.result(), a.verdict()));
     }
-    int[] widths = new int[header.size()];
-    for (List<String> row : rows) {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    }
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size(); i++) {
-        line.append(String.format("%-" + widths[i] + "s", row.get(i)));
-        if (i < row.size() - 1) {
-          line.append("  ");
-        }
-      }
-      out.println(line.toString().stripTrailing());
-    }
+  }
+
+  void footer(ScanReport report) {
     out.println();
     for (ScanReport.Entry e : report.endpoints()) {
       out.println(e.outcome().name() + ": " + e.verdict() + " - " + e.assessment().explanation());
@@ -58,7 +61,7 @@ final class TableRenderer {
     out.flush();
   }
 
-  private static List<String> row(String name, EndpointResult result, Verdict verdict) {
+  private static List<String> cells(String name, EndpointResult result, Verdict verdict) {
     List<String> row = new ArrayList<>(List.of(name));
     for (TlsVersion v : TlsVersion.values()) {
       row.add(cell(result.resultFor(v)));
@@ -66,6 +69,24 @@ final class TableRenderer {
     row.add(verdict.name());
     row.add(result.serverSoftware().displayName());
     return row;
+  }
+
+  private void print(List<String> row) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < row.size(); i++) {
+      int width =
+          i == 0
+              ? endpointWidth
+              : i <= TlsVersion.values().length
+                  ? TlsVersion.values()[i - 1].label().length()
+                  : i == row.size() - 2 ? VERDICT_WIDTH : 0;
+      line.append(String.format("%-" + Math.max(width, 1) + "s", row.get(i)));
+      if (i < row.size() - 1) {
+        line.append("  ");
+      }
+    }
+    out.println(line.toString().stripTrailing());
+    out.flush();
   }
 
   /** yes = accepted, no = refused, ? = could not be tested, blank = not probed. */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,7 +64,12 @@ public final class AdminServer implements AutoCloseable {
 
   /** Listens on all addresses at {@code port} (0 picks a free one). */
   public static AdminServer start(int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (BindException e) {
+      throw new BindException("cannot listen on port " + port + ": " + e.getMessage());
+    }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", exchange -> reply(exchange, 404, "not found\n"));
     server.start();

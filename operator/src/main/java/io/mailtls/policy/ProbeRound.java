@@ -7,15 +7,23 @@ import io.mailtls.dns.MailDomain;
 import io.mailtls.dns.MxHost;
 import io.mailtls.dns.MxLookup;
 import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.EndpointResult;
+import io.mailtls.probe.Failure;
+import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ProbedEndpoint;
 import io.mailtls.probe.Target;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Probes every endpoint of a request through the engine at once (the engine's per-host limit bounds
@@ -38,23 +46,97 @@ public final class ProbeRound {
   }
 
   public List<EndpointOutcome> run(PolicyRequest request) {
+    return run(request, outcome -> {}, null);
+  }
+
+  /**
+   * As {@link #run(PolicyRequest)}, and hands each outcome to {@code finished} as soon as it is
+   * known, one at a time. An endpoint still being probed at {@code deadline} (null: none) is
+   * abandoned and becomes Unreachable with failure class DeadlineExceeded.
+   *
+   * @return the outcomes in the order of the request's targets, as {@link #run(PolicyRequest)}
+   */
+  public List<EndpointOutcome> run(
+      PolicyRequest request, Consumer<EndpointOutcome> finished, Instant deadline) {
     List<Entry> entries = expand(request.targets(), request.timeout());
-    List<Target> toProbe =
-        entries.stream()
-            .filter(Entry.ToProbe.class::isInstance)
-            .map(e -> ((Entry.ToProbe) e).target())
-            .toList();
-    List<ProbedEndpoint> probed = prober.probeAll(toProbe, request.timeout());
+    Consumer<EndpointOutcome> oneAtATime =
+        outcome -> {
+          synchronized (finished) {
+            finished.accept(outcome);
+          }
+        };
     List<EndpointOutcome> outcomes = new ArrayList<>();
-    int next = 0;
-    for (Entry entry : entries) {
-      switch (entry) {
-        case Entry.Decided decided -> outcomes.add(decided.outcome());
-        case Entry.ToProbe planned ->
-            outcomes.add(judge(planned, probed.get(next++), request.compliance()));
+    try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<EndpointOutcome>> futures = new ArrayList<>();
+      for (Entry entry : entries) {
+        futures.add(
+            switch (entry) {
+              case Entry.Decided decided -> {
+                oneAtATime.accept(decided.outcome());
+                yield CompletableFuture.completedFuture(decided.outcome());
+              }
+              case Entry.ToProbe planned ->
+                  probes.submit(
+                      () -> {
+                        EndpointOutcome outcome =
+                            judge(
+                                planned,
+                                prober.probe(planned.target(), request.timeout()),
+                                request.compliance());
+                        oneAtATime.accept(outcome);
+                        return outcome;
+                      });
+            });
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        EndpointOutcome outcome = waitFor(futures.get(i), deadline);
+        if (outcome == null) {
+          futures.get(i).cancel(true);
+          outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
+          oneAtATime.accept(outcome);
+        }
+        outcomes.add(outcome);
+      }
+      if (deadline != null) {
+        probes.shutdownNow(); // what is left was abandoned: do not wait for it
       }
     }
     return outcomes;
+  }
+
+  /** The outcome, or null when the deadline passed first. */
+  private static EndpointOutcome waitFor(Future<EndpointOutcome> future, Instant deadline) {
+    if (deadline == null) {
+      return join(future);
+    }
+    try {
+      long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+      return future.get(millis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while probing", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("probe failed unexpectedly", e.getCause());
+    }
+  }
+
+  private EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
+    EndpointResult result =
+        EndpointResult.notProbed(
+            planned.target(),
+            prober.settings().versions(),
+            Failure.of(
+                FailureKind.DEADLINE_EXCEEDED,
+                "not probed to the end before the overall deadline (--deadline)"),
+            Instant.now());
+    return new EndpointOutcome(
+        planned.target(),
+        planned.origin(),
+        result,
+        ComplianceEvaluator.assess(result, policy),
+        List.of());
   }
 
   private static EndpointOutcome judge(
@@ -76,7 +158,7 @@ public final class ProbeRound {
         expanded.add(
             switch (target) {
               case PolicyTarget.Host host ->
-                  java.util.concurrent.CompletableFuture.completedFuture(
+                  CompletableFuture.completedFuture(
                       List.of(new Entry.ToProbe(host.target(), null)));
               case PolicyTarget.Domain domain ->
                   lookups.submit(() -> mxHosts(domain.domain(), timeout));
@@ -123,9 +205,9 @@ public final class ProbeRound {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while looking up MX records", e);
+      throw new IllegalStateException("interrupted while probing", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("MX look-up failed unexpectedly", e.getCause());
+      throw new IllegalStateException("probe failed unexpectedly", e.getCause());
     }
   }
 }

@@ -27,7 +27,13 @@ import org.slf4j.LoggerFactory;
  * however broken the server, is a classified {@link EndpointResult}.
  */
 public final class EndpointProber {
-  private static final Logger log = LoggerFactory.getLogger(EndpointProber.class);
+  /**
+   * Asked for when first used: logging starts up in a few hundred milliseconds, which a command
+   * that never logs (scan, --version) should not pay.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(EndpointProber.class);
+  }
 
   private final ProbeSettings settings;
   private final VersionProber versionProber;
@@ -127,12 +133,13 @@ public final class EndpointProber {
       }
       // Whatever went wrong is this endpoint's result, never the round's: an exception here would
       // stop the round and, in the operator, make JOSDK probe every endpoint again.
-      log.warn(
-          "probing {} at {} failed unexpectedly: {}",
-          target.endpoint(),
-          AddressText.of(address),
-          ServerText.clean(bug.toString()));
-      log.debug("the stack of that failure", bug);
+      log()
+          .warn(
+              "probing {} at {} failed unexpectedly: {}",
+              target.endpoint(),
+              AddressText.of(address),
+              ServerText.clean(bug.toString()));
+      log().debug("the stack of that failure", bug);
       return EndpointSummary.notConnected(
           target,
           AddressText.of(address),

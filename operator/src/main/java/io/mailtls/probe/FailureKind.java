@@ -61,6 +61,8 @@ public enum FailureKind {
   OPERATOR_BUSY(false),
   /** This operator ran out of something of its own, such as file descriptors: nothing is known. */
   LOCAL_RESOURCES(false),
+  /** The scan's overall deadline passed before this endpoint was probed to the end. */
+  DEADLINE_EXCEEDED(false),
 
   /** The server answered the ClientHello with a TLS alert (named in the detail). */
   TLS_ALERT(true),
@@ -95,7 +97,10 @@ public enum FailureKind {
    * server's: it must not change what is known of the endpoint.
    */
   public boolean isLocal() {
-    return this == PROBE_ERROR || this == OPERATOR_BUSY || this == LOCAL_RESOURCES;
+    return this == PROBE_ERROR
+        || this == OPERATOR_BUSY
+        || this == LOCAL_RESOURCES
+        || this == DEADLINE_EXCEEDED;
   }
 
   /**

@@ -3,16 +3,24 @@ package io.mailtls.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailtls.probe.MailProtocol;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import picocli.CommandLine;
 
 class ScanCommandTest {
@@ -47,10 +55,10 @@ class ScanCommandTest {
   @Test
   void anAbsurdTimeoutIsAUsageError() {
     assertThat(run("scan", "--timeout", "99999999999999999999h", "smtp://127.0.0.1")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("Invalid value for option '--timeout'");
+    assertThat(err.toString()).startsWith("mailtls scan: Invalid value for option '--timeout'");
     err.getBuffer().setLength(0);
     assertThat(run("scan", "--timeout", "2h", "smtp://127.0.0.1")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("--timeout PT2H is not between 1ms and 1h");
+    assertThat(err.toString()).startsWith("mailtls scan: --timeout PT2H is not between 1ms and 1h");
   }
 
   @Test
@@ -73,7 +81,9 @@ class ScanCommandTest {
       err.getBuffer().setLength(0);
 
       assertThat(run(args.toArray(String[]::new))).as(command).isEqualTo(2);
-      assertThat(err.toString()).as(command).startsWith("--ca-file " + notPem + " holds no");
+      assertThat(err.toString())
+          .as(command)
+          .startsWith("mailtls " + command + ": --ca-file " + notPem + " holds no");
     }
   }
 
@@ -127,9 +137,198 @@ class ScanCommandTest {
     assertThat(out.toString())
         .startsWith(
             String.format(column, "ENDPOINT")
-                + "SSLv3  TLSv1.0  TLSv1.1  TLSv1.2  TLSv1.3  VERDICT      SOFTWARE\n"
+                + "SSLv3  TLSv1.0  TLSv1.1  TLSv1.2  TLSv1.3  VERDICT                  SOFTWARE\n"
                 + endpoint
-                + "  ?      ?        ?        ?        ?        UNREACHABLE  unknown\n")
+                + "  ?      ?        ?        ?        ?        UNREACHABLE              unknown\n")
         .contains("1 endpoints: 0 compliant, 0 non-compliant, 1 unreachable (minimum TLSv1.2)");
+  }
+
+  @Test
+  void aUsageErrorIsOneLineAndAHintNotTheWholeUsage() {
+    assertThat(run("scan", "-o", "xml", "smtp://127.0.0.1")).isEqualTo(2);
+
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "mailtls scan: Invalid value for option '--output': expected one of [table, json,"
+                + " ndjson, junit] (case-insensitive) but was 'xml'",
+            "Try 'mailtls scan --help' for more.");
+  }
+
+  @Test
+  void enumValuesAreCaseInsensitive() throws Exception {
+    String endpoint = "smtp://127.0.0.1:" + closedPort();
+
+    assertThat(run("scan", "-o", "JSON", "--no-require-starttls", endpoint)).isEqualTo(1);
+
+    assertThat(new ObjectMapper().readTree(out.toString()).at("/endpoints/0/endpoint").asText())
+        .isEqualTo(endpoint);
+  }
+
+  @Test
+  void targetsComeFromAFileWithCommentsAndFromStandardInput(@TempDir Path dir) throws Exception {
+    String first = "smtp://127.0.0.1:" + closedPort();
+    String second = "imaps://127.0.0.1:" + closedPort();
+    String third = "pop3://127.0.0.1:" + closedPort();
+    Path file = dir.resolve("targets.txt");
+    Files.writeString(file, "# mail hosts\n" + first + "  # the MX\n\n" + second + "\n");
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream((third + "\n").getBytes(StandardCharsets.UTF_8)));
+
+      assertThat(run("scan", "-o", "json", "--targets-file", file.toString(), "-")).isEqualTo(1);
+    } finally {
+      System.setIn(stdin);
+    }
+
+    assertThat(new ObjectMapper().readTree(out.toString()).get("endpoints"))
+        .extracting(e -> e.get("endpoint").asText())
+        .containsExactly(third, first, second);
+  }
+
+  @Test
+  void aBadLineOfTheTargetsFileIsNamedByNumber(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("targets.txt");
+    Files.writeString(file, "smtp://127.0.0.1\n# fine so far\nhttp://127.0.0.1\n");
+
+    assertThat(run("scan", "--targets-file", file.toString())).isEqualTo(2);
+
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "mailtls scan: "
+                + file
+                + " line 3: unknown scheme 'http' in 'http://127.0.0.1': expected one of "
+                + MailProtocol.schemes());
+    assertThat(run("scan")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "mailtls scan: no target: give at least one TARGET, --targets-file FILE or - for"
+                + " standard input");
+  }
+
+  @Test
+  void ndjsonIsOneObjectPerEndpointPerLine() throws Exception {
+    String first = "smtp://127.0.0.1:" + closedPort();
+    String second = "smtps://127.0.0.1:" + closedPort();
+
+    assertThat(run("scan", "-o", "ndjson", first, second)).isEqualTo(1);
+
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines)
+        .extracting(line -> new ObjectMapper().readTree(line).get("endpoint").asText())
+        .containsExactlyInAnyOrder(first, second);
+    assertThat(lines)
+        .extracting(line -> new ObjectMapper().readTree(line).at("/failure/kind").asText())
+        .containsOnly("CONNECTION_REFUSED");
+  }
+
+  @Test
+  void junitIsATestCasePerEndpointWithTheExplanation() throws Exception {
+    String endpoint = "smtp://127.0.0.1:" + closedPort();
+
+    assertThat(run("scan", "-o", "junit", endpoint)).isEqualTo(1);
+
+    Document xml =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+    Element suite = xml.getDocumentElement();
+    assertThat(suite.getAttribute("tests")).isEqualTo("1");
+    assertThat(suite.getAttribute("errors")).isEqualTo("1");
+    assertThat(suite.getAttribute("failures")).isEqualTo("0");
+    Element testCase = (Element) suite.getElementsByTagName("testcase").item(0);
+    assertThat(testCase.getAttribute("classname")).isEqualTo("mailtls.smtp");
+    assertThat(testCase.getAttribute("name")).isEqualTo(endpoint);
+    Element error = (Element) testCase.getElementsByTagName("error").item(0);
+    assertThat(error.getAttribute("type")).isEqualTo("Unreachable");
+    assertThat(error.getAttribute("message")).startsWith("could not be probed: CONNECTION_REFUSED");
+    assertThat(error.getTextContent()).startsWith("fix: Check that the endpoint is up");
+  }
+
+  @Test
+  void anEndpointStillBeingProbedAtTheDeadlineIsReportedSo() throws Exception {
+    // Accepts and never greets: only the 30 s timeout would end the probe.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String endpoint = "smtp://127.0.0.1:" + silent.getLocalPort();
+
+      assertThat(run("scan", "-o", "json", "--timeout", "30s", "--deadline", "500ms", endpoint))
+          .isEqualTo(1);
+
+      JsonNode result = new ObjectMapper().readTree(out.toString()).at("/endpoints/0");
+      assertThat(result.get("reason").asText()).isEqualTo("Unreachable");
+      assertThat(result.at("/failure/kind").asText()).isEqualTo("DEADLINE_EXCEEDED");
+      assertThat(result.get("explanation").asText())
+          .isEqualTo(
+              "could not be probed: DEADLINE_EXCEEDED: not probed to the end before the overall"
+                  + " deadline (--deadline)");
+    }
+  }
+
+  @Test
+  void aPortThatIsTakenIsAUsageErrorThatNamesIt(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("p.yaml"),
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailEndpointPolicy
+        metadata: {name: edge, namespace: mail}
+        spec:
+          endpoints: [{target: "smtp://127.0.0.1:%d"}]
+        """
+            .formatted(closedPort()));
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+
+      assertThat(
+              run(
+                  "run",
+                  "--policies",
+                  dir.toString(),
+                  "--metrics-port",
+                  String.valueOf(port),
+                  "--health-port",
+                  "0"))
+          .isEqualTo(2);
+
+      assertThat(err.toString().lines())
+          .containsExactly(
+              "mailtls run: cannot listen on port "
+                  + port
+                  + ": Address already in use (choose another with --metrics-port or"
+                  + " --health-port)");
+    }
+  }
+
+  @Test
+  void anApiServerThatRefusesIsExitFourWithItsMessage() throws Exception {
+    var refused =
+        new io.javaoperatorsdk.operator.OperatorException(
+            "Error starting operator",
+            new io.fabric8.kubernetes.client.KubernetesClientException(
+                "Failure executing: GET at: https://10.0.0.1/apis/coordination.k8s.io/v1/leases."
+                    + " Message: leases.coordination.k8s.io is forbidden."));
+    CommandLine cli = MailTlsCommand.commandLine();
+    cli.setErr(new PrintWriter(err));
+
+    int exit =
+        cli.getExecutionExceptionHandler()
+            .handleExecutionException(refused, cli.getSubcommands().get("operator"), null);
+
+    assertThat(exit).isEqualTo(4);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "mailtls operator: the Kubernetes API server cannot be reached or refused the"
+                + " operator: Failure executing: GET at:"
+                + " https://10.0.0.1/apis/coordination.k8s.io/v1/leases. Message:"
+                + " leases.coordination.k8s.io is forbidden. (check the kubeconfig or the pod's"
+                + " service account and its RBAC)");
+  }
+
+  @Test
+  void versionNamesTheCommitAndTheJava() {
+    assertThat(run("--version")).isZero();
+
+    assertThat(out.toString().lines().toList().get(1))
+        .isEqualTo("Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")");
   }
 }

@@ -1,0 +1,64 @@
+package io.mailtls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtls.TestingProject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/mailtls} against the packaged jar: it finds a Java 21+ when the default Java is older
+ * (this machine's is 17), and names what to install when there is none.
+ */
+class LauncherIT {
+  private static final String JAVA_17 = "/usr/lib/jvm/java-17-openjdk-amd64";
+
+  private record Run(int exit, String output) {}
+
+  private static Run launch(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(
+                            "bash", TestingProject.ROOT.resolve("bin/mailtls").toString()),
+                        java.util.Arrays.stream(args))
+                    .toList())
+            .redirectErrorStream(true);
+    builder.environment().remove("JAVA_HOME");
+    builder.environment().put("PATH", JAVA_17 + "/bin:/usr/bin:/bin");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("bin/mailtls did not finish within 60 s");
+    }
+    return new Run(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void withJava17FirstOnThePathItFindsANewerJava() throws Exception {
+    Run run = launch(Map.of(), "--version");
+
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).startsWith("mailtls ").contains("\nJava ");
+    assertThat(run.output()).doesNotContain("Java 17");
+  }
+
+  @Test
+  void withoutAJava21ItSaysWhatToInstall() throws Exception {
+    Run run = launch(Map.of("MAILTLS_JVM_DIRS", "/nonexistent"), "--version");
+
+    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.output().lines())
+        .containsExactly(
+            "mailtls needs Java 21 or newer, and found none.",
+            "  found: " + JAVA_17 + "/bin/java (Java 17)",
+            "Install one (Debian/Ubuntu: apt-get install openjdk-21-jre-headless; or Temurin from",
+            "https://adoptium.net), or set JAVA_HOME to it.");
+  }
+}
