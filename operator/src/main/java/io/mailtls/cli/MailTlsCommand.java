@@ -1,11 +1,9 @@
 package io.mailtls.cli;
 
+import io.mailtls.metrics.BuildInfo;
 import io.mailtls.probe.ServerText;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.BindException;
-import java.util.Properties;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,29 +120,18 @@ public final class MailTlsCommand implements Runnable {
     return ServerText.clean(message, 500);
   }
 
-  /** The version from the jar's manifest and the commit it was built from (git.properties). */
+  /** The version from the jar's manifest and the commit it was built from. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
-      String version = MailTlsCommand.class.getPackage().getImplementationVersion();
-      Properties git = new Properties();
-      try (InputStream in = MailTlsCommand.class.getResourceAsStream("/mailtls-git.properties")) {
-        if (in != null) {
-          git.load(in);
-        }
-      }
-      String commit = git.getProperty("git.commit.id.abbrev");
+    public String[] getVersion() {
+      BuildInfo build = BuildInfo.current();
       return new String[] {
         "mailtls "
-            + (version != null ? version : "(not built as a jar)")
-            + (commit == null
-                ? ""
-                : " (commit "
-                    + commit
-                    + ("true".equals(git.getProperty("git.dirty"))
-                        ? ", with uncommitted changes"
-                        : "")
-                    + ")"),
+            + build.version()
+            + " (commit "
+            + build.commit()
+            + (build.dirty() ? ", with uncommitted changes" : "")
+            + ")",
         "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
       };
     }

@@ -1,5 +1,6 @@
 package io.mailtls.metrics;
 
+import static io.mailtls.metrics.MetricNames.BUILD_INFO;
 import static io.mailtls.metrics.MetricNames.PROBE_DURATION;
 import static io.mailtls.metrics.MetricNames.PROBE_FAILURES;
 
@@ -15,10 +16,11 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +67,18 @@ public final class MailTlsMetrics {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    // The process series as Prometheus users know them (process_cpu_seconds_total,
+    // process_resident_memory_bytes, process_open_fds, process_start_time_seconds), from the
+    // Prometheus client; Micrometer's UptimeMetrics would register process_start_time_seconds too.
+    ProcessMetrics.builder().register(registry.getPrometheusRegistry());
+    // An info metric of the Prometheus client: Micrometer would drop the name's _info suffix.
+    BuildInfo build = BuildInfo.current();
+    Info.builder()
+        .name(BUILD_INFO)
+        .help("1, with the version and commit of this build (absent: nothing is checked)")
+        .labelNames("version", "commit")
+        .register(registry.getPrometheusRegistry())
+        .addLabelValues(build.version(), build.commit());
     return new MailTlsMetrics(registry);
   }
 

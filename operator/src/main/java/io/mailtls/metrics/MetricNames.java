@@ -12,6 +12,7 @@ final class MetricNames {
   static final String INTERVAL = "mailtls_policy_interval_seconds";
   static final String PROBE_DURATION = "mailtls_probe_duration";
   static final String PROBE_FAILURES = "mailtls_probe_failures";
+  static final String BUILD_INFO = "mailtls_build_info";
 
   private MetricNames() {}
 }

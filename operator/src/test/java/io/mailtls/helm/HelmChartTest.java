@@ -173,6 +173,17 @@ class HelmChartTest {
           .containsEntry("release", "kube-prometheus-stack");
     }
 
+    // The endpoint series' own namespace and endpoint labels win over the target's (see
+    // MonitoringIT for what happens without).
+    GenericKubernetesResource monitor =
+        ofKind(objects, GenericKubernetesResource.class, "ServiceMonitor").getFirst();
+    assertThat(
+            new ObjectMapper()
+                .valueToTree(monitor.getAdditionalProperties().get("spec"))
+                .at("/endpoints/0/honorLabels")
+                .asBoolean())
+        .isTrue();
+
     // One source: the PrometheusRule's rules are config/prometheus/mailtls-rules.yaml.
     GenericKubernetesResource rule =
         ofKind(objects, GenericKubernetesResource.class, "PrometheusRule").getFirst();

@@ -179,4 +179,23 @@ class MailTlsMetricsTest {
 
     assertThat(mailtlsLines()).contains("smtp://mx1.example.com:25").doesNotContain("gopher");
   }
+
+  @Test
+  void theServiceRegistryNamesItsBuildAndHasTheStandardProcessSeries() {
+    BuildInfo build = BuildInfo.current();
+
+    String scrape = MailTlsMetrics.withJvmMetrics().scrape();
+
+    assertThat(scrape)
+        .contains(
+            "mailtls_build_info{commit=\""
+                + build.commit()
+                + "\",version=\""
+                + build.version()
+                + "\"} 1")
+        .containsPattern("(?m)^process_cpu_seconds_total [0-9.E]+$")
+        .containsPattern("(?m)^process_resident_memory_bytes [0-9.E]+$")
+        .containsPattern("(?m)^process_open_fds [0-9.E]+$")
+        .containsPattern("(?m)^process_start_time_seconds [0-9.E]+$");
+  }
 }

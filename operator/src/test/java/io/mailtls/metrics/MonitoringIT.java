@@ -94,9 +94,11 @@ class MonitoringIT {
         rule_files: ["%s"]
         scrape_configs:
           - job_name: mailtls
-            static_configs: [{targets: ["127.0.0.1:%d"]}]
+            static_configs: [{targets: ["127.0.0.1:%2$d"]}]
+        %3$s
+        %4$s
         """
-            .formatted(RULES, admin.port()));
+            .formatted(RULES, admin.port(), serviceMonitorJob(true), serviceMonitorJob(false)));
     prometheus =
         new ProcessBuilder(
                 "prometheus",
@@ -110,6 +112,28 @@ class MonitoringIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> query("count_over_time(up{job=\"mailtls\"}[1m])"), r -> value(r) >= 3);
+  }
+
+  /**
+   * The scrape job the Prometheus Operator generates for the chart's ServiceMonitor, with the
+   * target labels its relabelings set from Kubernetes service discovery (here from fixed values: no
+   * cluster), and {@code honor_labels} as the chart sets it (true) or not.
+   */
+  private static String serviceMonitorJob(boolean honorLabels) {
+    String name = honorLabels ? "chart" : "without-honor-labels";
+    return """
+          - job_name: serviceMonitor/mailtls-system/%1$s/0
+            honor_labels: %2$s
+            static_configs: [{targets: ["127.0.0.1:%3$d"]}]
+            relabel_configs:
+              - {target_label: namespace, replacement: mailtls-system}
+              - {target_label: service, replacement: mail-tls-operator}
+              - {target_label: pod, replacement: mail-tls-operator-5d8f7-x2x9q}
+              - {target_label: container, replacement: operator}
+              - {target_label: endpoint, replacement: metrics}
+              - {target_label: job, replacement: %1$s}
+        """
+        .formatted(name, honorLabels, admin.port());
   }
 
   @AfterAll
@@ -154,14 +178,14 @@ class MonitoringIT {
   @Test
   void everyAlertExpressionFindsExactlyTheEndpointsItShould() throws Exception {
     Map<String, Set<String>> expected = new HashMap<>();
-    expected.put(
-        "MailTLSDeprecatedTLSAccepted",
-        Set.of("smtp://127.0.0.1:24026", "smtps://127.0.0.1:24466"));
+    // The verdict decides: 24466 accepts TLS 1.0 only, which is NoModernTLS, not deprecated.
+    expected.put("MailTLSDeprecatedTLSAccepted", Set.of("smtp://127.0.0.1:24026"));
     expected.put("MailTLSNoModernTLS", Set.of("smtps://127.0.0.1:24466"));
     expected.put("MailTLSStartTLSMissing", Set.of("smtp://127.0.0.1:24027"));
     expected.put("MailTLSEndpointUnreachable", Set.of("smtp://127.0.0.1:24999"));
     expected.put("MailTLSProbesStale", Set.of());
     expected.put("MailTLSCertificateExpiringSoon", Set.of());
+    expected.put("MailTLSOperatorAbsent", Set.of());
 
     Map<String, Set<String>> found = new HashMap<>();
     for (JsonNode rule : rules()) {
@@ -172,24 +196,59 @@ class MonitoringIT {
     assertThat(found).isEqualTo(expected);
 
     // The rules are loaded in Prometheus too: the deprecated-TLS alert is pending (for: 30m) for
-    // the TLS 1.0 endpoints and not for the modern one.
+    // the endpoint that accepts TLS 1.0 besides TLS 1.2, and not for the others.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               Set<String> pending = new TreeSet<>();
               for (JsonNode alert : get("/api/v1/alerts").path("data").path("alerts")) {
-                if (alert
-                    .path("labels")
-                    .path("alertname")
-                    .asText()
-                    .equals("MailTLSDeprecatedTLSAccepted")) {
-                  pending.add(alert.path("labels").path("endpoint").asText());
+                JsonNode labels = alert.path("labels");
+                if (labels.path("alertname").asText().equals("MailTLSDeprecatedTLSAccepted")
+                    && !labels.path("job").asText().equals("without-honor-labels")) {
+                  pending.add(labels.path("endpoint").asText());
                 }
               }
-              assertThat(pending)
-                  .containsExactly("smtp://127.0.0.1:24026", "smtps://127.0.0.1:24466");
+              assertThat(pending).containsExactly("smtp://127.0.0.1:24026");
             });
+  }
+
+  @Test
+  void throughTheChartsServiceMonitorAlertsNameThePolicysNamespaceAndTheMailEndpoint()
+      throws Exception {
+    String deprecated = "mailtls_endpoint_info{verdict=\"DeprecatedTLSAccepted\",job=\"%s\"}";
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              // honorLabels: true, as the chart sets it: the series keep their own namespace and
+              // endpoint, so do the alerts built on them.
+              assertThat(labels(query(deprecated.formatted("chart")), "namespace", "endpoint"))
+                  .containsExactly("mail smtp://127.0.0.1:24026");
+              // Without it, Prometheus renames them exported_*, and the alert would name the
+              // operator's namespace and the Service port instead.
+              assertThat(
+                      labels(
+                          query(deprecated.formatted("without-honor-labels")),
+                          "namespace",
+                          "endpoint",
+                          "exported_namespace"))
+                  .containsExactly("mailtls-system metrics mail");
+            });
+  }
+
+  /** The values of {@code names} of every series in a query's result, space-separated. */
+  private static List<String> labels(JsonNode response, String... names) {
+    List<String> values = new ArrayList<>();
+    for (JsonNode series : response.path("data").path("result")) {
+      List<String> row = new ArrayList<>();
+      for (String name : names) {
+        row.add(series.path("metric").path(name).asText());
+      }
+      values.add(String.join(" ", row));
+    }
+    return values;
   }
 
   @Test
@@ -250,12 +309,17 @@ class MonitoringIT {
     return rules;
   }
 
+  /**
+   * The endpoints in a query's result, leaving out the series of the scrape job without
+   * honor_labels, whose endpoint label is the Service port.
+   */
   private static Set<String> endpoints(JsonNode response) {
     Set<String> endpoints = new TreeSet<>();
-    response
-        .path("data")
-        .path("result")
-        .forEach(r -> endpoints.add(r.path("metric").path("endpoint").asText()));
+    for (JsonNode series : response.path("data").path("result")) {
+      if (!series.path("metric").path("job").asText().equals("without-honor-labels")) {
+        endpoints.add(series.path("metric").path("endpoint").asText());
+      }
+    }
     return endpoints;
   }
 
