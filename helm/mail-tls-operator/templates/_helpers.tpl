@@ -1,10 +1,24 @@
-{{- define "mailtls.name" -}}mail-tls-operator{{- end -}}
+{{- define "mailtls.name" -}}
+{{- default "mail-tls-operator" .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 
 {{- define "mailtls.fullname" -}}
-{{- if contains "mail-tls-operator" .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "mailtls.name" .) .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-mail-tls-operator" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name (include "mailtls.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* operator.shutdownTimeout ("30s", "2m") in seconds; the schema allows only these forms. */}}
+{{- define "mailtls.shutdownSeconds" -}}
+{{- $t := .Values.operator.shutdownTimeout -}}
+{{- if hasSuffix "m" $t -}}
+{{- mul (trimSuffix "m" $t | atoi) 60 -}}
+{{- else -}}
+{{- trimSuffix "s" $t | atoi -}}
 {{- end -}}
 {{- end -}}
 

@@ -1,6 +1,7 @@
 package io.mailtls.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,11 +96,47 @@ class HelmChartTest {
                     .containsEntry("app.kubernetes.io/instance", "mailtls")
                     .containsKey("helm.sh/chart"));
 
+    var clusterRoles =
+        ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole");
     var clusterRole =
-        ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole")
-            .getFirst();
+        clusterRoles.stream()
+            .filter(r -> r.getMetadata().getName().equals("mailtls-mail-tls-operator"))
+            .findFirst()
+            .orElseThrow();
     assertThat(calls(clusterRole.getRules()))
         .isEqualTo(new TreeSet<>(OperatorApiCalls.ON_POLICIES));
+    // Namespace users read policies through "view" and write them through "edit"/"admin".
+    var view =
+        clusterRoles.stream()
+            .filter(r -> r.getMetadata().getName().equals("mailtls-mail-tls-operator-view"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(view.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+    assertThat(calls(view.getRules()))
+        .containsExactlyInAnyOrder(
+            "mailtls.io mailendpointpolicies get",
+            "mailtls.io mailendpointpolicies list",
+            "mailtls.io mailendpointpolicies watch",
+            "mailtls.io mailendpointpolicies/status get",
+            "mailtls.io mailendpointpolicies/status list",
+            "mailtls.io mailendpointpolicies/status watch");
+    var edit =
+        clusterRoles.stream()
+            .filter(r -> r.getMetadata().getName().equals("mailtls-mail-tls-operator-edit"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(edit.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true")
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+    assertThat(calls(edit.getRules()))
+        .containsExactlyInAnyOrder(
+            "mailtls.io mailendpointpolicies create",
+            "mailtls.io mailendpointpolicies update",
+            "mailtls.io mailendpointpolicies patch",
+            "mailtls.io mailendpointpolicies delete",
+            "mailtls.io mailendpointpolicies deletecollection");
     Role lease = ofKind(objects, Role.class, "Role").getFirst();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("mailtls-system");
     assertThat(calls(lease.getRules())).isEqualTo(new TreeSet<>(OperatorApiCalls.ON_LEASES));
@@ -107,6 +144,8 @@ class HelmChartTest {
     Deployment deployment = ofKind(objects, Deployment.class, "Deployment").getFirst();
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    // The shutdown timeout (30s) plus 15 s.
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(45L);
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     Container operator = pod.getContainers().getFirst();
@@ -135,15 +174,23 @@ class HelmChartTest {
     List<HasMetadata> objects = render(ALL_FEATURES);
     assertThat(kinds(objects))
         .containsExactly(
+            "ClusterRole",
             "ConfigMap",
             "Deployment",
             "NetworkPolicy",
+            "PodDisruptionBudget",
             "PrometheusRule",
             "Role",
             "RoleBinding",
             "Service",
             "ServiceAccount",
             "ServiceMonitor");
+    // No ClusterRoleBinding: the only ClusterRoles are those aggregated into view/edit/admin,
+    // which give the operator nothing.
+    assertThat(ofKind(objects, HasMetadata.class, "ClusterRole"))
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "mailtls-mail-tls-operator-view", "mailtls-mail-tls-operator-edit");
     List<Role> roles = ofKind(objects, Role.class, "Role");
     assertThat(roles)
         .extracting(r -> r.getMetadata().getNamespace())
@@ -198,6 +245,86 @@ class HelmChartTest {
         .isEqualTo(
             new ObjectMapper()
                 .readTree(PROJECT.resolve("config/grafana/mailtls-dashboard.json").toFile()));
+  }
+
+  @Test
+  void allFeaturesRenderTheSchedulingAndDisruptionSettings() throws Exception {
+    List<HasMetadata> objects = render(ALL_FEATURES);
+
+    PodSpec pod =
+        ofKind(objects, Deployment.class, "Deployment")
+            .getFirst()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(135L); // 2m + 15 s
+    assertThat(pod.getPriorityClassName()).isEqualTo("mail-critical");
+    assertThat(pod.getTopologySpreadConstraints())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+    var budget =
+        ofKind(
+                objects,
+                io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+                "PodDisruptionBudget")
+            .getFirst();
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", "mail-tls-operator");
+    GenericKubernetesResource monitor =
+        ofKind(objects, GenericKubernetesResource.class, "ServiceMonitor").getFirst();
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("team", "mail");
+    assertThat(
+            new ObjectMapper()
+                .valueToTree(monitor.getAdditionalProperties().get("spec"))
+                .at("/endpoints/0/scrapeTimeout")
+                .asText())
+        .isEqualTo("10s");
+  }
+
+  @Test
+  void badValuesAreRejectedByTheSchemaNamingTheKey() {
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART)
+                    .template()
+                    .withName("mailtls")
+                    .set("operator.logFormat", "xml")
+                    .call())
+        .hasMessageContaining("operator.logFormat")
+        .hasMessageContaining("text")
+        .hasMessageContaining("json");
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART).template().withName("mailtls").set("operater.ehloName", "x").call())
+        .hasMessageContaining("operater");
+    assertThatThrownBy(
+            () ->
+                new Helm(CHART)
+                    .template()
+                    .withName("mailtls")
+                    .set("operator.shutdownTimeout", "30 seconds")
+                    .call())
+        .hasMessageContaining("operator.shutdownTimeout");
+  }
+
+  @Test
+  void namesCanBeOverridden() {
+    List<HasMetadata> objects =
+        Arrays.stream(
+                new Helm(CHART)
+                    .template()
+                    .withName("mailtls")
+                    .withNamespace("mailtls-system")
+                    .set("fullnameOverride", "tls-check")
+                    .call()
+                    .split("(?m)^---\\s*$"))
+            .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
+            .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc))
+            .toList();
+
+    assertThat(ofKind(objects, Deployment.class, "Deployment").getFirst().getMetadata().getName())
+        .isEqualTo("tls-check");
   }
 
   @Test
