@@ -6,12 +6,15 @@ import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
+import io.mailtls.reconcile.Shard;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +106,23 @@ public final class OperatorCommand implements Callable<Integer> {
           "How long a stop waits for probe rounds in flight before abandoning them (default: ${DEFAULT-VALUE}).")
   Duration shutdownTimeout;
 
+  @Option(
+      names = "--total-shards",
+      defaultValue = "${env:MAILTLS_TOTAL_SHARDS:-1}",
+      description =
+          "How many shards the policies are split into, each probed by its own replicas (default:"
+              + " ${DEFAULT-VALUE}, no split).")
+  int totalShards;
+
+  @Option(
+      names = "--shard",
+      defaultValue = "${env:MAILTLS_SHARD:-0}",
+      description =
+          "This replica's shard, 0 to --total-shards - 1, or 'ordinal': the number at the end of"
+              + " the pod name (a StatefulSet's ordinal) modulo --total-shards (default:"
+              + " ${DEFAULT-VALUE}).")
+  String shard;
+
   @Override
   public Integer call() throws Exception {
     service.logFormat.apply();
@@ -150,8 +170,38 @@ public final class OperatorCommand implements Callable<Integer> {
     ProbeSettings probe =
         probeOptions.settings(ProbeSettings.defaults(), ProbeOptions.SERVICE_GUARD);
     return new MailTlsOperator.Config(
-        watched, leaderElection(client), name, service.concurrentPolicies, shutdownTimeout, probe);
+        watched,
+        leaderElection(client),
+        name,
+        service.concurrentPolicies,
+        shutdownTimeout,
+        probe,
+        shard(name));
   }
+
+  /** The shard from --shard, or from the pod name's ordinal ("mailtls-3" is shard 3 mod N). */
+  Shard shard(String podName) {
+    try {
+      int index;
+      if (shard.strip().equalsIgnoreCase("ordinal")) {
+        Matcher ordinal = ORDINAL.matcher(podName);
+        if (!ordinal.find()) {
+          throw new IllegalArgumentException(
+              "--shard ordinal: the pod name '" + podName + "' does not end in -NUMBER");
+        }
+        index = Math.floorMod(Integer.parseInt(ordinal.group(1)), Math.max(1, totalShards));
+      } else if (shard.strip().matches("[0-9]{1,9}")) {
+        index = Integer.parseInt(shard.strip());
+      } else {
+        throw new IllegalArgumentException("--shard '" + shard + "' is not a number or 'ordinal'");
+      }
+      return new Shard(index, totalShards);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static final Pattern ORDINAL = Pattern.compile("-([0-9]{1,9})$");
 
   private MailTlsOperator.LeaderElection leaderElection(KubernetesClient client) {
     if (!leaderElection) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.ProbeRound;
@@ -12,6 +13,7 @@ import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeProgress;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.status.StatusRecorder;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,7 @@ public final class MailTlsOperator implements AutoCloseable {
    * @param identity this replica's name in the Lease and in Events (the pod name in a cluster)
    * @param concurrentPolicies how many policies are probed at once
    * @param shutdownTimeout how long a stop waits for in-flight probe rounds before abandoning them
+   * @param shard the policies this replica owns; {@link Shard#ALL} for all of them
    */
   public record Config(
       Set<String> namespaces,
@@ -35,7 +38,26 @@ public final class MailTlsOperator implements AutoCloseable {
       String identity,
       int concurrentPolicies,
       Duration shutdownTimeout,
-      ProbeSettings probeSettings) {}
+      ProbeSettings probeSettings,
+      Shard shard) {
+
+    public Config(
+        Set<String> namespaces,
+        LeaderElection leaderElection,
+        String identity,
+        int concurrentPolicies,
+        Duration shutdownTimeout,
+        ProbeSettings probeSettings) {
+      this(
+          namespaces,
+          leaderElection,
+          identity,
+          concurrentPolicies,
+          shutdownTimeout,
+          probeSettings,
+          Shard.ALL);
+    }
+  }
 
   /**
    * @param leaseDuration how long a Lease holds without renewal: a standby takes over this long
@@ -66,6 +88,7 @@ public final class MailTlsOperator implements AutoCloseable {
   }
 
   private static final Logger log = LoggerFactory.getLogger(MailTlsOperator.class);
+  static final String SHARDS = "mailtls_shards";
 
   private final Operator operator;
   private final AtomicBoolean stopping;
@@ -97,7 +120,7 @@ public final class MailTlsOperator implements AutoCloseable {
               if (election != null) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
-                            election.leaseName())
+                            config.shard().leaseName(election.leaseName()))
                         .withLeaseNamespace(election.leaseNamespace())
                         .withLeaseDuration(election.leaseDuration())
                         .withRenewDeadline(election.renewDeadline())
@@ -121,12 +144,21 @@ public final class MailTlsOperator implements AutoCloseable {
     operator.register(
         reconciler,
         c -> {
+          if (config.shard().total() > 1) {
+            ShardItemStore<MailEndpointPolicy> store = new ShardItemStore<>(config.shard());
+            c.withItemStore(store).withGenericFilter(store::owns);
+          }
           if (config.namespaces().isEmpty()) {
             c.watchingAllNamespaces();
           } else {
             c.settingNamespaces(config.namespaces());
           }
         });
+    // Which shard runs here, for the alert that fires when a shard has no replica at all.
+    Gauge.builder(SHARDS, config.shard()::total)
+        .description("How many shards the policies are split into, by the shard of this replica")
+        .tag("shard", String.valueOf(config.shard().index()))
+        .register(metrics.registry());
     operator.start();
     return new MailTlsOperator(operator, stopping, prober.progress());
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.mailtls.reconcile.MailTlsOperator;
+import io.mailtls.reconcile.Shard;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -99,5 +100,28 @@ class OperatorCommandTest {
     assertThatThrownBy(() -> parse("--max-concurrent-policies", "many"))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--max-concurrent-policies");
+  }
+
+  @Test
+  void theShardIsAnOptionOrThePodsOrdinal() throws Exception {
+    assertThat(parse("--identity", "pod-a").shard()).isEqualTo(Shard.ALL);
+    assertThat(parse("--identity", "pod-a", "--total-shards", "3", "--shard", "2").shard())
+        .isEqualTo(new Shard(2, 3));
+    assertThat(
+            parse("--identity", "mailtls-7", "--total-shards", "3", "--shard", "ORDINAL").shard())
+        .isEqualTo(new Shard(1, 3));
+    assertThat(parse("--identity", "pod-a", "--total-shards", "3", "--shard", "2").leaderElection())
+        .extracting(MailTlsOperator.LeaderElection::leaseName)
+        .isEqualTo("mailtls-operator"); // the shard's suffix is added where the Lease is made
+    assertThatThrownBy(() -> parse("--identity", "pod-a", "--total-shards", "3", "--shard", "3"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--shard 3 is not between 0 and 2 (--total-shards 3)");
+    assertThatThrownBy(
+            () -> parse("--identity", "pod-a", "--total-shards", "3", "--shard", "ordinal"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--shard ordinal: the pod name 'pod-a' does not end in -NUMBER");
+    assertThatThrownBy(() -> parse("--identity", "pod-a", "--total-shards", "0"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--total-shards must be at least 1, not 0");
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -25,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -42,8 +44,15 @@ class HelmChartTest {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static List<HasMetadata> render(Path values) {
-    var template = new Helm(CHART).template().withName("mailtls").withNamespace("mailtls-system");
-    String yaml = (values == null ? template : template.withValuesFile(values)).call();
+    return render(t -> values == null ? t : t.withValuesFile(values));
+  }
+
+  /** The chart rendered with what {@code options} adds to {@code helm template}. */
+  private static List<HasMetadata> render(UnaryOperator<TemplateCommand> options) {
+    String yaml =
+        options
+            .apply(new Helm(CHART).template().withName("mailtls").withNamespace("mailtls-system"))
+            .call();
     return Arrays.stream(yaml.split("(?m)^---\\s*$"))
         .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
         .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc))
@@ -78,7 +87,7 @@ class HelmChartTest {
 
   @Test
   void defaultsRenderALeastPrivilegeClusterWideOperator() {
-    List<HasMetadata> objects = render(null);
+    List<HasMetadata> objects = render((Path) null);
     assertThat(kinds(objects))
         .containsExactly(
             "ClusterRole",
@@ -164,6 +173,8 @@ class HelmChartTest {
         .isEqualTo("-XX:MaxRAMPercentage=35 -XX:+UseSerialGC");
     assertThat(env(operator, "MAILTLS_NAMESPACES")).isEmpty();
     assertThat(env(operator, "MAILTLS_LEADER_ELECTION")).isEqualTo("true");
+    assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("1");
+    assertThat(env(operator, "MAILTLS_SHARD")).isEqualTo("0");
     assertThat(env(operator, "MAILTLS_LOG_FORMAT")).isEqualTo("json");
     assertThat(env(operator, "MAILTLS_ALLOW_PORTS")).isEqualTo("25,465,587,110,143,993,995");
     assertThat(env(operator, "MAILTLS_DENY_RANGES")).isEqualTo("169.254.0.0/16,fe80::/10");
@@ -309,19 +320,23 @@ class HelmChartTest {
   }
 
   @Test
+  void shardedThePodsAreAStatefulSetThatTakesItsShardFromTheOrdinal() {
+    List<HasMetadata> objects = render(t -> t.set("shards", 3).set("replicas", 2));
+
+    assertThat(ofKind(objects, HasMetadata.class, "Deployment")).isEmpty();
+    var statefulSet =
+        ofKind(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "StatefulSet")
+            .getFirst();
+    assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(6);
+    assertThat(statefulSet.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    Container operator = statefulSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("3");
+    assertThat(env(operator, "MAILTLS_SHARD")).isEqualTo("ordinal");
+  }
+
+  @Test
   void namesCanBeOverridden() {
-    List<HasMetadata> objects =
-        Arrays.stream(
-                new Helm(CHART)
-                    .template()
-                    .withName("mailtls")
-                    .withNamespace("mailtls-system")
-                    .set("fullnameOverride", "tls-check")
-                    .call()
-                    .split("(?m)^---\\s*$"))
-            .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
-            .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc))
-            .toList();
+    List<HasMetadata> objects = render(t -> t.set("fullnameOverride", "tls-check"));
 
     assertThat(ofKind(objects, Deployment.class, "Deployment").getFirst().getMetadata().getName())
         .isEqualTo("tls-check");

@@ -186,6 +186,7 @@ class MonitoringIT {
     expected.put("MailTLSProbesStale", Set.of());
     expected.put("MailTLSCertificateExpiringSoon", Set.of());
     expected.put("MailTLSOperatorAbsent", Set.of());
+    expected.put("MailTLSShardMissing", Set.of());
 
     Map<String, Set<String>> found = new HashMap<>();
     for (JsonNode rule : rules()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -51,7 +50,7 @@ class MailTlsOperatorTest {
 
   @Test
   void theLeaderHoldsTheLeaseAndReconciles() throws Exception {
-    grantEverything();
+    TestingPolicies.grantEverything(server);
     int closedPort = TestingPolicies.unusedLoopbackPort();
     KubernetesClient operatorClient =
         server.createClient(
@@ -113,7 +112,7 @@ class MailTlsOperatorTest {
 
   @Test
   void aStandbyReplicaTakesOverWhenTheLeaderStops() throws Exception {
-    grantEverything();
+    TestingPolicies.grantEverything(server);
     int closedPort = TestingPolicies.unusedLoopbackPort();
     MailTlsOperator first = startReplica("replica-1");
     // The standby starts once the first holds the Lease, so which one leads is not a race.
@@ -263,26 +262,6 @@ class MailTlsOperatorTest {
   }
 
   /** JOSDK asks which verbs it has before electing; the mock answers "everything". */
-  private static void grantEverything() {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .addNewResourceRule()
-                .withApiGroups("*")
-                .withResources("*")
-                .withVerbs("*")
-                .endResourceRule()
-                .withIncomplete(false)
-                .endStatus()
-                .build())
-        .always();
-  }
-
   private static MailEndpointPolicy policy(String name) {
     MailEndpointPolicy policy = new MailEndpointPolicy();
     policy.getMetadata().setName(name);

@@ -1,6 +1,8 @@
 package io.mailtls.reconcile;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicySpec;
@@ -60,5 +62,26 @@ final class TestingPolicies {
         .withName(name)
         .get()
         .getStatus();
+  }
+
+  /** JOSDK checks the Lease permissions with a SelfSubjectRulesReview before it elects. */
+  static void grantEverything(KubernetesMockServer server) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("*")
+                .withResources("*")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
   }
 }
