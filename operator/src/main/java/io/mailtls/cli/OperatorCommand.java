@@ -125,7 +125,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    service.logFormat.apply();
+    service.applyLogging();
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
       MailTlsOperator.Config config = config(client);
       CountDownLatch stopped = new CountDownLatch(1);

@@ -52,7 +52,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    service.logFormat.apply();
+    service.applyLogging();
     ProbeSettings settings =
         probeOptions.settings(ProbeSettings.defaults(), ProbeOptions.SERVICE_GUARD);
     if (!Files.isDirectory(policies)) {

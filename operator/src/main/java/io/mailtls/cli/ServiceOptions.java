@@ -31,4 +31,26 @@ final class ServiceOptions {
       defaultValue = "${env:MAILTLS_LOG_FORMAT:-text}",
       description = "text or json (default: ${DEFAULT-VALUE}).")
   LogFormat logFormat;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "${env:MAILTLS_LOG_LEVEL:-info}",
+      description =
+          "error, warn, info, debug or trace: the level of mailtls's own log and of everything"
+              + " else (the Kubernetes client stays at warn unless debug or trace) (default:"
+              + " ${DEFAULT-VALUE}).")
+  LogLevel logLevel;
+
+  enum LogLevel {
+    error,
+    warn,
+    info,
+    debug,
+    trace
+  }
+
+  /** Sets up logging as the options say: format first, then the level. */
+  void applyLogging() {
+    logFormat.apply(logLevel.name());
+  }
 }
