@@ -1,6 +1,5 @@
 package io.mailtls.api;
 
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -16,30 +15,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(MailEndpointPolicy.VERSION)
 @Plural("mailendpointpolicies")
 @ShortNames({"mep", "meps"})
-@AdditionalPrinterColumn(
-    name = "Endpoints",
-    jsonPath = ".status.summary.total",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Compliant",
-    jsonPath = ".status.summary.compliant",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Non-compliant",
-    jsonPath = ".status.summary.nonCompliant",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Unreachable",
-    jsonPath = ".status.summary.unreachable",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Last probe",
-    jsonPath = ".status.lastProbeTime",
-    type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
 public class MailEndpointPolicy
     extends CustomResource<MailEndpointPolicySpec, MailEndpointPolicyStatus> implements Namespaced {
   public static final String GROUP = "mailtls.io";

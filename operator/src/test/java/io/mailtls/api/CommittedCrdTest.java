@@ -2,6 +2,8 @@ package io.mailtls.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mailtls.TestingProject;
 import io.mailtls.schema.PolicySchema;
 import java.io.IOException;
@@ -24,5 +26,42 @@ class CommittedCrdTest {
     assertThat(Files.readString(committed))
         .as("%s is stale: run scripts/update-crds.sh and commit the result", committed)
         .isEqualTo(generated);
+  }
+
+  @Test
+  void kubectlGetShowsTheComplianceFirstAndAgeLast() throws IOException {
+    CustomResourceDefinition crd =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(
+                    TestingProject.ROOT.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml")),
+                CustomResourceDefinition.class);
+
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("mailtls");
+    assertThat(crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
+        .extracting(c -> c.getName() + (c.getPriority() == 0 ? "" : " (wide)"))
+        .containsExactly(
+            "Compliant",
+            "Endpoints",
+            "Non-compliant",
+            "Unreachable",
+            "Reason (wide)",
+            "Ready (wide)",
+            "Last probe",
+            "Age");
+    var conditions =
+        crd.getSpec()
+            .getVersions()
+            .getFirst()
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("status")
+            .getProperties()
+            .get("conditions");
+    assertThat(conditions.getXKubernetesListType()).isEqualTo("map");
+    assertThat(conditions.getXKubernetesListMapKeys()).containsExactly("type");
+    assertThat(conditions.getItems().getSchema().getRequired())
+        .containsExactly("type", "status", "lastTransitionTime", "reason", "message");
   }
 }
