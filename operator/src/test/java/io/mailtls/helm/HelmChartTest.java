@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.mailtls.reconcile.OperatorApiCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -340,6 +341,31 @@ class HelmChartTest {
 
     assertThat(ofKind(objects, Deployment.class, "Deployment").getFirst().getMetadata().getName())
         .isEqualTo("tls-check");
+  }
+
+  @Test
+  void theChartReadmeNamesEveryValue() throws Exception {
+    JsonNode values = new YAMLMapper().readTree(CHART.resolve("values.yaml").toFile());
+    String readme = Files.readString(CHART.resolve("README.md"));
+    List<String> missing = new ArrayList<>();
+    collectKeys(values, "", missing, readme);
+    assertThat(missing).as("values not in helm/mail-tls-operator/README.md").isEmpty();
+  }
+
+  /** Every leaf key (objects of free-form settings count as one) must be a row of the table. */
+  private static void collectKeys(JsonNode node, String prefix, List<String> missing, String doc) {
+    Set<String> freeForm = Set.of("resources", "podSecurityContext", "securityContext");
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              String key = prefix + name;
+              JsonNode value = node.get(name);
+              if (value.isObject() && !value.isEmpty() && !freeForm.contains(key)) {
+                collectKeys(value, key + ".", missing, doc);
+              } else if (!doc.contains("| `" + key + "` |")) {
+                missing.add(key);
+              }
+            });
   }
 
   @Test
