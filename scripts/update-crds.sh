@@ -10,5 +10,6 @@ source scripts/java-env.sh
 mvn -B -q -pl operator -Dspotless.check.skip=true process-classes
 cp operator/target/classes/META-INF/fabric8/mailendpointpolicies.mailtls.io-v1.yml crds/
 cp crds/mailendpointpolicies.mailtls.io-v1.yml helm/mail-tls-operator/crds/
-cp config/prometheus/mailtls-rules.yaml config/grafana/mailtls-dashboard.json helm/mail-tls-operator/files/
+cp config/prometheus/mailtls-rules.yaml config/grafana/mailtls-dashboard.json \
+  crds/mailendpointpolicies.mailtls.io-v1.yml helm/mail-tls-operator/files/
 echo "crds/ and helm/mail-tls-operator/files/ updated"

@@ -344,6 +344,25 @@ class HelmChartTest {
   }
 
   @Test
+  void theCrdCanBeATemplateThatUninstallKeeps() throws Exception {
+    List<HasMetadata> objects = render(t -> t.set("crds.templated", true));
+
+    var crd =
+        ofKind(
+                objects,
+                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,
+                "CustomResourceDefinition")
+            .getFirst();
+    assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+    var committed =
+        SERIALIZATION.unmarshal(
+            Files.readString(CHART.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml")),
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+    assertThat(crd.getSpec()).isEqualTo(committed.getSpec());
+    assertThat(render((Path) null)).noneMatch(o -> o.getKind().equals("CustomResourceDefinition"));
+  }
+
+  @Test
   void theChartReadmeNamesEveryValue() throws Exception {
     JsonNode values = new YAMLMapper().readTree(CHART.resolve("values.yaml").toFile());
     String readme = Files.readString(CHART.resolve("README.md"));
@@ -371,9 +390,11 @@ class HelmChartTest {
   @Test
   void theChartCarriesTheGeneratedCrd() throws Exception {
     String name = "mailendpointpolicies.mailtls.io-v1.yml";
-    assertThat(Files.readString(CHART.resolve("crds").resolve(name)))
-        .as("helm/mail-tls-operator/crds is stale: run scripts/update-crds.sh")
-        .isEqualTo(Files.readString(PROJECT.resolve("crds").resolve(name)));
+    for (String copy : List.of("crds", "files")) {
+      assertThat(Files.readString(CHART.resolve(copy).resolve(name)))
+          .as("helm/mail-tls-operator/%s is stale: run scripts/update-crds.sh", copy)
+          .isEqualTo(Files.readString(PROJECT.resolve("crds").resolve(name)));
+    }
   }
 
   private static Set<String> kinds(List<HasMetadata> objects) {
