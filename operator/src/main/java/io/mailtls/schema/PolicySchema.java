@@ -181,7 +181,9 @@ public final class PolicySchema {
    */
   private static void rejectUnknownFields(JsonNode schema) {
     if (schema instanceof ObjectNode object) {
-      object.remove(List.of("x-kubernetes-validations"));
+      object.remove(
+          List.of(
+              "x-kubernetes-validations", "x-kubernetes-list-type", "x-kubernetes-list-map-keys"));
       if (object.has("properties") && !object.has("x-kubernetes-preserve-unknown-fields")) {
         object.put("additionalProperties", false);
       }

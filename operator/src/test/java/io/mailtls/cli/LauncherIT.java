@@ -2,12 +2,21 @@ package io.mailtls.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailtls.TestingProject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/mailtls} against the packaged jar: it finds a Java 21+ when the default Java is older
@@ -60,5 +69,67 @@ class LauncherIT {
             "  found: " + JAVA_17 + "/bin/java (Java 17)",
             "Install one (Debian/Ubuntu: apt-get install openjdk-21-jre-headless; or Temurin from",
             "https://adoptium.net), or set JAVA_HOME to it.");
+  }
+
+  @Test
+  void aJsonLogStreamHasOnlyJsonLines(@TempDir Path policies) throws Exception {
+    Files.writeString(
+        policies.resolve("edge.yaml"),
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailEndpointPolicy
+        metadata: {name: edge, namespace: mail}
+        spec:
+          endpoints: [{target: "smtp://127.0.0.1:1"}]
+        """);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "bash",
+                TestingProject.ROOT.resolve("bin/mailtls").toString(),
+                "run",
+                "--policies",
+                policies.toString(),
+                "--log-format",
+                "json",
+                "--metrics-port",
+                "0",
+                "--health-port",
+                "0")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process process = builder.start();
+    // Bounded: a stream that never logs the round ends with the process after 60 s.
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                  process.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                process.destroyForcibly();
+              }
+            });
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      // Until the first round is recorded: start-up, schema loading, metrics, the round.
+      for (String line = err.readLine(); line != null; line = err.readLine()) {
+        lines.add(line);
+        if (line.contains("verdict changed")) {
+          break;
+        }
+      }
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(lines).isNotEmpty();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : lines) {
+      JsonNode event = json.readTree(line); // fails on a line that is not JSON
+      assertThat(event.path("log.level").asText()).as(line).isIn("INFO", "ERROR");
+    }
   }
 }
