@@ -11,7 +11,9 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -97,14 +102,29 @@ public final class MailDns {
             .filter(MXRecord.class::isInstance)
             .map(MXRecord.class::cast)
             .toList();
+    if (records.isEmpty() && answer.records().stream().anyMatch(CNAMERecord.class::isInstance)) {
+      // An alias whose target the server did not follow: the MX records are not known.
+      return new MxLookup.Failed(
+          new DnsProblem(
+              DnsProblem.Kind.SERVER_FAILURE,
+              text(name)
+                  + " MX: "
+                  + describe()
+                  + " answered with an alias (CNAME) but not its MX records"));
+    }
     if (records.isEmpty()) {
       return new MxLookup.Hosts(List.of(new MxHost(text(name), 0)), true, 1);
     }
+    // A host listed twice is one endpoint, at its most preferred preference.
+    Map<String, Integer> preferences = new TreeMap<>();
+    for (MXRecord mx : records) {
+      if (!mx.getTarget().equals(Name.root)) {
+        preferences.merge(text(mx.getTarget()), mx.getPriority(), Math::min);
+      }
+    }
     List<MxHost> hosts =
-        records.stream()
-            .filter(mx -> !mx.getTarget().equals(Name.root))
-            .map(mx -> new MxHost(text(mx.getTarget()), mx.getPriority()))
-            .distinct()
+        preferences.entrySet().stream()
+            .map(e -> new MxHost(e.getKey(), e.getValue()))
             .sorted(Comparator.comparingInt(MxHost::preference).thenComparing(MxHost::name))
             .toList();
     if (hosts.isEmpty()) {
@@ -140,7 +160,21 @@ public final class MailDns {
             SYSTEM_LOOKUPS);
     try {
       InetAddress[] all = lookup.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return found(new LinkedHashSet<>(List.of(all)), null);
+      Set<InetAddress> addresses = new LinkedHashSet<>(List.of(all));
+      // The C library answers with the IPv4 addresses alone when the AAAA query fails (or the
+      // other way round), and says nothing. For a name that DNS knows, ask both families
+      // ourselves: an address it adds is probed too, and a family that failed makes the set
+      // incomplete, so no verdict rests on the addresses that happened to answer.
+      Name name = host.contains(".") ? absolute(host) : null;
+      if (name == null) {
+        return found(addresses, null);
+      }
+      Families dns = families(name, timeout);
+      if (dns.addresses().isEmpty()) {
+        return found(addresses, null); // not in DNS: /etc/hosts or the like answered
+      }
+      addresses.addAll(dns.addresses());
+      return found(addresses, dns.failedFamily());
     } catch (TimeoutException e) {
       lookup.cancel(true);
       return new AddressLookup.Failed(timedOut(host, "A/AAAA"));
@@ -178,6 +212,38 @@ public final class MailDns {
     if (name == null) {
       return new AddressLookup.Failed(notAName(host));
     }
+    Families dns = families(name, timeout);
+    if (dns.addresses().isEmpty()) {
+      // Both failed or both empty: the more telling problem first (a failure over "no record").
+      for (Answer answer : List.of(dns.v4(), dns.v6())) {
+        if (answer.problem() != null && answer.problem().kind() != DnsProblem.Kind.NAME_NOT_FOUND) {
+          return new AddressLookup.Failed(answer.problem());
+        }
+      }
+      if (dns.v4().problem() != null) {
+        return new AddressLookup.Failed(dns.v4().problem());
+      }
+      return new AddressLookup.Failed(
+          new DnsProblem(
+              DnsProblem.Kind.NO_ADDRESS, host + " has no A or AAAA record (" + describe() + ")"));
+    }
+    return found(dns.addresses(), dns.failedFamily());
+  }
+
+  /** The A and the AAAA answer of a name, asked at once, and their addresses. */
+  private record Families(Answer v4, Answer v6, Set<InetAddress> addresses) {
+    /** Why one family may be missing (it failed while the other answered); null if none. */
+    String failedFamily() {
+      for (Answer answer : List.of(v4, v6)) {
+        if (answer.problem() != null && answer.problem().kind() != DnsProblem.Kind.NAME_NOT_FOUND) {
+          return answer.problem().detail();
+        }
+      }
+      return null;
+    }
+  }
+
+  private Families families(Name name, Duration timeout) {
     CompletableFuture<Answer> a =
         CompletableFuture.supplyAsync(() -> ask(name, Type.A, timeout), SYSTEM_LOOKUPS);
     CompletableFuture<Answer> aaaa =
@@ -194,28 +260,7 @@ public final class MailDns {
         }
       }
     }
-    if (addresses.isEmpty()) {
-      // Both failed or both empty: the more telling problem first (a failure over "no record").
-      if (v4.problem() != null && v4.problem().kind() != DnsProblem.Kind.NAME_NOT_FOUND) {
-        return new AddressLookup.Failed(v4.problem());
-      }
-      if (v6.problem() != null && v6.problem().kind() != DnsProblem.Kind.NAME_NOT_FOUND) {
-        return new AddressLookup.Failed(v6.problem());
-      }
-      if (v4.problem() != null) {
-        return new AddressLookup.Failed(v4.problem());
-      }
-      return new AddressLookup.Failed(
-          new DnsProblem(
-              DnsProblem.Kind.NO_ADDRESS, host + " has no A or AAAA record (" + describe() + ")"));
-    }
-    // One family answered, the other failed: the addresses found are not known to be all.
-    Answer failed = v4.problem() != null ? v4 : v6.problem() != null ? v6 : null;
-    String incomplete =
-        failed == null || failed.problem().kind() == DnsProblem.Kind.NAME_NOT_FOUND
-            ? null
-            : failed.problem().detail();
-    return found(addresses, incomplete);
+    return new Families(v4, v6, addresses);
   }
 
   /**
@@ -260,6 +305,12 @@ public final class MailDns {
             DnsProblem.Kind.SERVER_FAILURE,
             what + ": " + Rcode.string(rcode) + " from " + describe());
       }
+      if (!response.getHeader().getFlag(Flags.AA) && !response.getHeader().getFlag(Flags.RA)) {
+        // A referral from a server that neither knows the zone nor recurses: no answer at all.
+        return problem(
+            DnsProblem.Kind.SERVER_FAILURE,
+            what + ": " + describe() + " is neither authoritative nor recursive for it");
+      }
       return new Answer(response.getSection(Section.ANSWER), null);
     } catch (TimeoutException e) {
       sent.cancel(true);
@@ -284,10 +335,15 @@ public final class MailDns {
   }
 
   private Resolver resolver(Duration timeout) {
-    Resolver resolver = server == null ? Lookup.getDefaultResolver() : new SimpleResolver(server);
-    if (server != null) {
-      resolver.setTimeout(timeout);
+    if (server == null) {
+      return Lookup.getDefaultResolver();
     }
+    // Retried over UDP within the timeout: one lost packet must not make a host unreachable.
+    SimpleResolver simple = new SimpleResolver(server);
+    simple.setTimeout(timeout.dividedBy(4));
+    ExtendedResolver resolver = new ExtendedResolver(List.of(simple));
+    resolver.setRetries(3);
+    resolver.setTimeout(timeout);
     return resolver;
   }
 

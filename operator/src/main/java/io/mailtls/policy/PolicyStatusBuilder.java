@@ -106,16 +106,18 @@ public final class PolicyStatusBuilder {
   }
 
   /**
-   * A failure of the operator's own (its limits, its resources, a bug) says nothing of the server.
-   */
-  /**
-   * Nothing at all was observed, for a reason of the operator's own. (A round that saw something,
-   * even with some versions lost to a local failure, is reported as it is: Unreachable when those
-   * versions decide, never an older verdict that what was seen might contradict.)
+   * Nothing at all was observed, at any address, for a reason of the operator's own (its limits,
+   * its resources, a bug), which says nothing of the server. (A round that saw something, even with
+   * some versions lost to a local failure, is reported as it is: Unreachable when those versions
+   * decide, never an older verdict that what was seen might contradict.)
    */
   private static boolean localFailure(EndpointOutcome outcome) {
-    EndpointResult result = outcome.result();
-    return result.failure() != null && result.failure().kind().isLocal();
+    List<EndpointResult> results =
+        outcome.addresses().isEmpty()
+            ? List.of(outcome.result())
+            : outcome.addresses().stream().map(AddressAssessment::result).toList();
+    // Every address: one address observed is something an old verdict might contradict.
+    return results.stream().allMatch(r -> r.failure() != null && r.failure().kind().isLocal());
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -66,12 +67,16 @@ public final class ProbeRound {
           }
         };
     List<EndpointOutcome> outcomes = new ArrayList<>();
+    // Each entry is handed on once: by its probe, or by the deadline, whichever comes first.
+    List<AtomicBoolean> handedOn = entries.stream().map(e -> new AtomicBoolean()).toList();
     try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<EndpointOutcome>> futures = new ArrayList<>();
-      for (Entry entry : entries) {
+      for (int i = 0; i < entries.size(); i++) {
+        AtomicBoolean once = handedOn.get(i);
         futures.add(
-            switch (entry) {
+            switch (entries.get(i)) {
               case Entry.Decided decided -> {
+                once.set(true);
                 oneAtATime.accept(decided.outcome());
                 yield CompletableFuture.completedFuture(decided.outcome());
               }
@@ -83,22 +88,26 @@ public final class ProbeRound {
                                 planned,
                                 prober.probe(planned.target(), request.timeout()),
                                 request.compliance());
-                        oneAtATime.accept(outcome);
+                        if (once.compareAndSet(false, true)) {
+                          oneAtATime.accept(outcome);
+                        }
                         return outcome;
                       });
             });
       }
       for (int i = 0; i < entries.size(); i++) {
         EndpointOutcome outcome = waitFor(futures.get(i), deadline);
-        if (outcome == null) {
+        if (outcome == null && handedOn.get(i).compareAndSet(false, true)) {
           futures.get(i).cancel(true);
           outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
           oneAtATime.accept(outcome);
+        } else if (outcome == null) {
+          outcome = join(futures.get(i)); // it finished as the deadline passed: handed on
         }
         outcomes.add(outcome);
       }
       if (deadline != null) {
-        probes.shutdownNow(); // what is left was abandoned: do not wait for it
+        probes.shutdownNow(); // interrupt what was abandoned, so that closing waits briefly
       }
     }
     return outcomes;

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
-import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.ProbeRound;
@@ -145,8 +144,15 @@ public final class MailTlsOperator implements AutoCloseable {
         reconciler,
         c -> {
           if (config.shard().total() > 1) {
-            ShardItemStore<MailEndpointPolicy> store = new ShardItemStore<>(config.shard());
-            c.withItemStore(store).withGenericFilter(store::owns);
+            // Events of other shards' policies never reach the reconciler. (An informer store
+            // that keeps only this shard's policies would save memory, but JOSDK shares one
+            // store among the informers of several namespaces, and each namespace's relist
+            // would then evict the others' policies.)
+            c.withGenericFilter(
+                policy ->
+                    config
+                        .shard()
+                        .owns(policy.getMetadata().getNamespace(), policy.getMetadata().getName()));
           }
           if (config.namespaces().isEmpty()) {
             c.watchingAllNamespaces();

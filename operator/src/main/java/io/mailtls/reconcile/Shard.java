@@ -48,8 +48,12 @@ public record Shard(int index, int total) {
     return hash;
   }
 
-  /** The Lease of this shard's replicas: one leader per shard, the others its standbys. */
+  /**
+   * The Lease of this shard's replicas: one leader per shard, the others its standbys. It names the
+   * total too: while a rollout changes --total-shards, old and new replicas hold different Leases
+   * and split the policies their own way, so none is left without an owner.
+   */
   String leaseName(String base) {
-    return total == 1 ? base : base + "-shard-" + index;
+    return total == 1 ? base : base + "-shard-" + index + "-of-" + total;
   }
 }

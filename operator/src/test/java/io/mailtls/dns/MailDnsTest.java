@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -155,6 +156,34 @@ class MailDnsTest {
         .contains(InetAddress.getByName("127.0.0.1"));
     assertThat(MailDns.system().addresses("::1", TIMEOUT))
         .isEqualTo(new AddressLookup.Found(java.util.List.of(InetAddress.getByName("::1")), null));
+  }
+
+  @Test
+  void anAliasWithoutItsMxRecordsOrAReferralIsNoAnswer() {
+    server
+        .answer(
+            "alias.test",
+            Type.MX,
+            new CNAMERecord(name("alias.test"), DClass.IN, 60, name("elsewhere.test")))
+        .refer("delegated.test", Type.MX);
+
+    assertThat(((MxLookup.Failed) dns.mx("alias.test", TIMEOUT)).problem().detail())
+        .endsWith("answered with an alias (CNAME) but not its MX records");
+    assertThat(((MxLookup.Failed) dns.mx("delegated.test", TIMEOUT)).problem().detail())
+        .endsWith("is neither authoritative nor recursive for it");
+  }
+
+  @Test
+  void aHostListedTwiceIsOneEndpointAtItsBestPreference() {
+    server.answer(
+        "twice.test",
+        Type.MX,
+        mx("twice.test", 20, "mx.twice.test"),
+        mx("twice.test", 10, "mx.twice.test"));
+
+    assertThat(dns.mx("twice.test", TIMEOUT))
+        .isEqualTo(
+            new MxLookup.Hosts(java.util.List.of(new MxHost("mx.twice.test", 10)), false, 1));
   }
 
   private static DnsProblem.Kind kind(MxLookup lookup) {

@@ -34,6 +34,7 @@ public final class TestingDnsServer implements AutoCloseable {
   private final Map<Key, List<Record>> records = new ConcurrentHashMap<>();
   private final Map<Key, Integer> failures = new ConcurrentHashMap<>();
   private final Set<Key> silent = ConcurrentHashMap.newKeySet();
+  private final Set<Key> referrals = ConcurrentHashMap.newKeySet();
   private final Thread loop;
 
   private TestingDnsServer() throws SocketException {
@@ -57,6 +58,12 @@ public final class TestingDnsServer implements AutoCloseable {
 
   public TestingDnsServer fail(String name, int type, int rcode) {
     failures.put(key(name, type), rcode);
+    return this;
+  }
+
+  /** Answers as a server that neither knows the zone nor recurses: no AA, no RA, no answer. */
+  public TestingDnsServer refer(String name, int type) {
+    referrals.add(key(name, type));
     return this;
   }
 
@@ -111,10 +118,14 @@ public final class TestingDnsServer implements AutoCloseable {
         }
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
-        response.getHeader().setFlag(Flags.AA);
+        if (!referrals.contains(key)) {
+          response.getHeader().setFlag(Flags.AA);
+        }
         response.addRecord(question, Section.QUESTION);
         Integer failure = failures.get(key);
-        if (failure != null) {
+        if (referrals.contains(key)) {
+          // NOERROR and nothing: what a referral looks like to a stub resolver
+        } else if (failure != null) {
           response.getHeader().setRcode(failure);
         } else if (records.containsKey(key)) {
           records.get(key).forEach(r -> response.addRecord(r, Section.ANSWER));

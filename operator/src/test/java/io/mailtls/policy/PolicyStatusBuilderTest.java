@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
+import io.mailtls.compliance.AddressAssessment;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.probe.EndpointResult;
@@ -256,6 +257,40 @@ public class PolicyStatusBuilderTest {
     assertThat(after.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
     assertThat(after.endpoints().getFirst().failure()).isEqualTo("OperatorBusy");
     assertThat(after.condition("Compliant").getStatus()).isEqualTo("False");
+  }
+
+  /**
+   * One address observed is enough to not keep an old verdict: a name whose second address the
+   * operator could not probe (its own trouble) is Unreachable, not the last round's Compliant.
+   */
+  @Test
+  void aResultIsNotKeptWhenAnyAddressWasObserved() {
+    MailEndpointPolicyStatus before = firstRound(Set.of(TLS_1_2, TLS_1_3));
+    EndpointResult seen =
+        TestingResults.result(
+            "smtp://a.example:25", ServerSoftware.POSTFIX, Set.of(TLS_1_2, TLS_1_3), Set.of());
+    EndpointResult busy =
+        TestingResults.failed(
+            "smtp://a.example:25",
+            new Failure(FailureKind.OPERATOR_BUSY, "all 100 connections busy"),
+            ServerSoftware.UNKNOWN);
+    var seenAt =
+        new AddressAssessment(seen, ComplianceEvaluator.assess(seen, CompliancePolicy.DEFAULT));
+    var busyAt =
+        new AddressAssessment(busy, ComplianceEvaluator.assess(busy, CompliancePolicy.DEFAULT));
+    EndpointOutcome partly =
+        new EndpointOutcome(
+            new Target(busy.endpoint(), null),
+            null,
+            busy,
+            busyAt.assessment(),
+            List.of(seenAt, busyAt));
+
+    MailEndpointPolicyStatus after =
+        PolicyStatusBuilder.probed(before, 1, List.of(partly), T1, Duration.ZERO);
+
+    assertThat(after.endpoints().getFirst().verdict()).isEqualTo("Unreachable");
+    assertThat(after.endpoints().getFirst().failure()).isEqualTo("OperatorBusy");
   }
 
   /** What this round saw is reported as seen, even when a local failure cost some versions. */

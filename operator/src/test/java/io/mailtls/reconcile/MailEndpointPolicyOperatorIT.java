@@ -360,16 +360,46 @@ class MailEndpointPolicyOperatorIT {
         crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns();
     assertThat(columns)
         .extracting(CustomResourceColumnDefinition::getName)
-        .containsExactlyInAnyOrder(
-            "Endpoints", "Compliant", "Non-compliant", "Unreachable", "Last probe", "Age");
+        .containsExactly(
+            "Compliant",
+            "Endpoints",
+            "Non-compliant",
+            "Unreachable",
+            "Reason",
+            "Ready",
+            "Last probe",
+            "Age");
     for (CustomResourceColumnDefinition column : columns) {
-      JsonNode value = policy.at(column.getJsonPath().replace('.', '/'));
+      JsonNode value = resolve(policy, column.getJsonPath());
       assertThat(value.isMissingNode()).as(column.getName()).isFalse();
       if (column.getType().equals("integer")) {
         assertThat(value.isInt()).as(column.getName()).isTrue();
       }
     }
+    assertThat(resolve(policy, columns.get(0).getJsonPath()).asText()).isEqualTo("False");
+    assertThat(resolve(policy, columns.get(4).getJsonPath()).asText())
+        .isEqualTo("DeprecatedTLSAccepted");
+    assertThat(resolve(policy, columns.get(5).getJsonPath()).asText()).isEqualTo("True");
     assertThat(policy.at("/status/summary/nonCompliant").asInt()).isEqualTo(1);
+  }
+
+  /**
+   * The value kubectl shows for a column: a plain path, or a condition picked by type as in {@code
+   * .status.conditions[?(@.type=="Compliant")].status}.
+   */
+  private static JsonNode resolve(JsonNode object, String jsonPath) {
+    java.util.regex.Matcher byType =
+        java.util.regex.Pattern.compile("(.*)\\[\\?\\(@\\.type==\"([^\"]+)\"\\)\\]\\.(\\w+)")
+            .matcher(jsonPath);
+    if (!byType.matches()) {
+      return object.at(jsonPath.replace('.', '/'));
+    }
+    for (JsonNode item : object.at(byType.group(1).replace('.', '/'))) {
+      if (item.path("type").asText().equals(byType.group(2))) {
+        return item.path(byType.group(3));
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   @Test

@@ -37,6 +37,7 @@ class ShardTest {
   @Test
   void eachShardHasALeaseOfItsOwn() {
     assertThat(Shard.ALL.leaseName("mailtls-operator")).isEqualTo("mailtls-operator");
-    assertThat(new Shard(2, 3).leaseName("mailtls-operator")).isEqualTo("mailtls-operator-shard-2");
+    assertThat(new Shard(2, 3).leaseName("mailtls-operator"))
+        .isEqualTo("mailtls-operator-shard-2-of-3");
   }
 }

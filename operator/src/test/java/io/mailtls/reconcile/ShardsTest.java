@@ -162,10 +162,10 @@ class ShardsTest {
         new MailTlsOperator.LeaderElection(
             "mailtls-operator", "mailtls-system", Duration.ofSeconds(3), Duration.ofSeconds(2));
     Replica leader = start(new Shard(0, 2), "shard-0-a", election);
-    awaitHolder("mailtls-operator-shard-0", "shard-0-a");
+    awaitHolder("mailtls-operator-shard-0-of-2", "shard-0-a");
     Replica standby = start(new Shard(0, 2), "shard-0-b", election);
     Replica other = start(new Shard(1, 2), "shard-1-a", election);
-    awaitHolder("mailtls-operator-shard-1", "shard-1-a");
+    awaitHolder("mailtls-operator-shard-1-of-2", "shard-1-a");
 
     String before = firstNameOfShard(0, "before-");
     TestingPolicies.create(client, before, "smtp://127.0.0.1:" + closedPort, "2s");
@@ -173,7 +173,7 @@ class ShardsTest {
 
     leader.stop();
     running.remove(leader);
-    awaitHolder("mailtls-operator-shard-0", "shard-0-b");
+    awaitHolder("mailtls-operator-shard-0-of-2", "shard-0-b");
     String after = firstNameOfShard(0, "after-");
     TestingPolicies.create(client, after, "smtp://127.0.0.1:" + closedPort, "2s");
 
