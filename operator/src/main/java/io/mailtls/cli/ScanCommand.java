@@ -201,13 +201,15 @@ public final class ScanCommand implements Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
+  /** One object per line, as ndjson wants it. */
+  private static final ObjectMapper NDJSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
   private static void line(PrintWriter out, Object value) {
     try {
-      out.println(
-          new ObjectMapper()
-              .registerModule(new JavaTimeModule())
-              .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-              .writeValueAsString(value));
+      out.println(NDJSON.writeValueAsString(value));
       out.flush();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
