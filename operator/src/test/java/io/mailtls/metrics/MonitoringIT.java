@@ -108,6 +108,11 @@ class MonitoringIT {
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("prometheus.log").toFile())
             .start();
+    // Prometheus answers 503 until its storage and rules are loaded; query only once it is ready.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> status("/-/ready") == 200);
     // Two scrapes at least, so that increase() and rate() have something to work on.
     await()
         .atMost(Duration.ofSeconds(60))
@@ -336,6 +341,13 @@ class MonitoringIT {
         get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     assertThat(response.path("status").asText()).as(promql + ": " + response).isEqualTo("success");
     return response;
+  }
+
+  private static int status(String path) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(prometheusUrl + path)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static JsonNode get(String path) throws Exception {
