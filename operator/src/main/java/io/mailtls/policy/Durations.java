@@ -36,4 +36,26 @@ public final class Durations {
       throw new IllegalArgumentException("'" + text + "' is longer than any duration this takes");
     }
   }
+
+  /** The same form back: {@code 24h}, {@code 1h30m}, {@code 90s}; milliseconds only when needed. */
+  public static String format(Duration duration) {
+    StringBuilder text = new StringBuilder();
+    long hours = duration.toHours();
+    int minutes = duration.toMinutesPart();
+    int seconds = duration.toSecondsPart();
+    int millis = duration.toMillisPart();
+    if (hours > 0) {
+      text.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      text.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      text.append(seconds).append('s');
+    }
+    if (millis > 0 || text.isEmpty()) {
+      text.append(millis).append("ms");
+    }
+    return text.toString();
+  }
 }

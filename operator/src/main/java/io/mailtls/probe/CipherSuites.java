@@ -3,6 +3,7 @@ package io.mailtls.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +86,17 @@ final class CipherSuites {
   }
 
   /** Suites for a probe of {@code version}, strongest first. */
+  /**
+   * ECDHE key exchange with an AEAD cipher, or any TLS 1.3 suite: what a TLS 1.2-only peer such as
+   * Exchange Online expects a sender to offer.
+   */
+  static final Set<Integer> MODERN =
+      Set.of(0x1301, 0x1302, 0x1303, 0x1304, 0xC02B, 0xC02C, 0xCCA9, 0xC02F, 0xC030, 0xCCA8);
+
+  static boolean isModern(int code) {
+    return MODERN.contains(code);
+  }
+
   static List<Integer> offeredFor(TlsVersion version) {
     List<Integer> legacy = NAMES.keySet().stream().filter(c -> !TLS13.contains(c)).toList();
     if (version == TlsVersion.TLS_1_3) {

@@ -3,7 +3,7 @@ package io.mailtls.probe;
 import java.util.Map;
 
 /** Names of TLS alert descriptions (RFC 8446 section 6, plus SSLv3's). */
-final class TlsAlerts {
+public final class TlsAlerts {
   private static final Map<Integer, String> NAMES =
       Map.ofEntries(
           Map.entry(0, "close_notify"),
@@ -39,7 +39,7 @@ final class TlsAlerts {
 
   private TlsAlerts() {}
 
-  static String name(int description) {
+  public static String name(int description) {
     return NAMES.getOrDefault(description, "alert_" + description);
   }
 }

@@ -1,0 +1,160 @@
+package io.mailtls.receiver;
+
+import io.mailtls.dns.AddressText;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP listener that sending mail servers send test messages to. Each session runs on a virtual
+ * thread under the limits of {@link ReceiverLimits}; what was seen goes to the {@link SessionLog}.
+ * Nothing is relayed, queued or written anywhere: every message is refused at DATA.
+ */
+public final class TestReceiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TestReceiver.class);
+
+  private final ReceiverSettings settings;
+  private final SessionLog log;
+  private final ServerSocket server;
+  private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+  private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("mailtls-receiver-deadlines").unstarted(r));
+  private final AtomicInteger active = new AtomicInteger();
+  private final Map<InetAddress, AtomicInteger> activeByAddress = new ConcurrentHashMap<>();
+  private final Thread acceptor;
+
+  private TestReceiver(ReceiverSettings settings, SessionLog log) throws IOException {
+    this.settings = settings;
+    this.log = log;
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(settings.listen(), 128);
+    this.acceptor =
+        Thread.ofPlatform().daemon().name("mailtls-receiver-accept").start(this::acceptLoop);
+  }
+
+  public static TestReceiver start(ReceiverSettings settings, SessionLog log) throws IOException {
+    TestReceiver receiver = new TestReceiver(settings, log);
+    LOG.info(
+        "test receiver listening on {} ({} mode)",
+        AddressText.of(receiver.server.getInetAddress()) + ":" + receiver.port(),
+        settings.mode());
+    return receiver;
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          LOG.warn("test receiver: accept failed: {}", e.toString());
+        }
+        continue;
+      }
+      admit(socket);
+    }
+  }
+
+  private void admit(Socket socket) {
+    InetAddress client = socket.getInetAddress();
+    AtomicInteger fromClient = activeByAddress.computeIfAbsent(client, a -> new AtomicInteger());
+    ReceiverLimits limits = settings.limits();
+    if (active.incrementAndGet() > limits.maxSessions()
+        || fromClient.incrementAndGet() > limits.maxSessionsPerAddress()) {
+      refuseBusy(socket);
+      release(client, fromClient);
+      return;
+    }
+    var deadline =
+        deadlines.schedule(
+            () -> closeQuietly(socket), limits.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    sessions.execute(
+        () -> {
+          try {
+            log.add(new SmtpSession(socket, settings, crypto).run());
+          } finally {
+            deadline.cancel(false);
+            closeQuietly(socket);
+            release(client, fromClient);
+          }
+        });
+  }
+
+  private void release(InetAddress client, AtomicInteger fromClient) {
+    active.decrementAndGet();
+    if (fromClient.decrementAndGet() <= 0) {
+      activeByAddress.remove(client, fromClient);
+    }
+  }
+
+  /** Counted, not remembered: a flood of refused connections must not evict real records. */
+  private void refuseBusy(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(1000);
+      socket
+          .getOutputStream()
+          .write(
+              ("421 4.7.0 " + settings.hostName() + " too many connections, try again later\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // Gone already.
+    }
+    log.add(
+        new SessionRecord(
+            Instant.now(),
+            AddressText.of(socket.getInetAddress()),
+            null,
+            false,
+            null,
+            null,
+            SessionOutcome.BUSY,
+            "too many sessions at once"));
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Nothing left to do.
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // Closing anyway.
+    }
+    sessions.shutdownNow();
+    deadlines.shutdownNow();
+    try {
+      acceptor.join(5000);
+      sessions.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

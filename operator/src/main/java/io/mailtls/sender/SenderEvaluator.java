@@ -1,0 +1,173 @@
+package io.mailtls.sender;
+
+import io.mailtls.policy.Durations;
+import io.mailtls.probe.ClientHello;
+import io.mailtls.receiver.SessionOutcome;
+import io.mailtls.receiver.SessionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns the receiver's sessions into a verdict on one expected sender. The verdict rests on the
+ * sender's most recent session that showed its TLS (a complete ClientHello) or its lack of it (MAIL
+ * FROM without STARTTLS); sessions that showed neither never decide a verdict.
+ */
+public final class SenderEvaluator {
+  /**
+   * A plaintext session this soon after a failed TLS attempt is the sender falling back (Postfix
+   * retries opportunistic TLS as plaintext at once): the failed attempt is the finding.
+   */
+  static final Duration FALLBACK_WINDOW = Duration.ofMinutes(15);
+
+  private SenderEvaluator() {}
+
+  /**
+   * @param sessions the receiver's sessions, newest first, from every sender
+   */
+  public static SenderAssessment assess(
+      ExpectedSender sender,
+      SenderRequirements requirements,
+      List<SessionRecord> sessions,
+      Instant now) {
+    Instant oldest = now.minus(requirements.maxAge());
+    List<SessionRecord> recent =
+        sessions.stream()
+            .filter(s -> s.outcome() != SessionOutcome.BUSY)
+            .filter(sender::matches)
+            .filter(s -> !s.startedAt().isBefore(oldest))
+            .toList();
+    if (recent.isEmpty()) {
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.NOT_SEEN,
+          "no session from this sender in the last " + describe(requirements.maxAge()),
+          null);
+    }
+    List<SessionRecord> telling =
+        recent.stream()
+            .filter(s -> s.outcome().observedTls() || s.outcome().observedPlaintextMail())
+            .toList();
+    if (telling.isEmpty()) {
+      SessionRecord latest = recent.get(0);
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.INCONCLUSIVE,
+          recent.size()
+              + " session(s) in the last "
+              + describe(requirements.maxAge())
+              + ", none reached STARTTLS or MAIL FROM; the latest: "
+              + latest.outcome()
+              + " ("
+              + latest.detail()
+              + ")",
+          latest);
+    }
+    SessionRecord latest = telling.get(0);
+    if (latest.outcome().observedPlaintextMail()) {
+      Optional<SessionRecord> failedTls =
+          telling.stream()
+              .skip(1)
+              .filter(
+                  s -> s.outcome().observedTls() && s.outcome() != SessionOutcome.TESTED_WITH_TLS)
+              .filter(s -> s.negotiated() == null)
+              .filter(s -> !s.startedAt().isBefore(latest.startedAt().minus(FALLBACK_WINDOW)))
+              .findFirst();
+      if (failedTls.isPresent()) {
+        return fromTls(sender, requirements, failedTls.get(), "; it then retried without STARTTLS");
+      }
+      return requirements.startTlsRequired()
+          ? verdict(
+              sender,
+              requirements,
+              SenderVerdict.NO_STARTTLS,
+              "sent MAIL FROM without STARTTLS although it was offered ("
+                  + latest.outcome()
+                  + "); a peer that requires TLS, such as Office 365, answers 451 5.7.3",
+              latest)
+          : verdict(
+              sender,
+              requirements,
+              SenderVerdict.COMPLIANT,
+              "sent without STARTTLS, which this policy allows",
+              latest);
+    }
+    return fromTls(sender, requirements, latest, "");
+  }
+
+  private static SenderAssessment fromTls(
+      ExpectedSender sender, SenderRequirements requirements, SessionRecord session, String more) {
+    ClientHello hello = session.hello();
+    String offered = "offered " + hello.describeOffer();
+    String minimum = requirements.minimumVersion().label();
+    if (!hello.offersAtLeast(requirements.minimumVersion())) {
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.OUTDATED_TLS,
+          offered
+              + ": it cannot send to a peer that requires "
+              + minimum
+              + " or newer (Office 365 drops it: 421 4.4.2 Connection dropped due to"
+              + " SocketError)"
+              + more,
+          session);
+    }
+    if (session.negotiated() != null
+        && session.negotiated().isAtLeast(requirements.minimumVersion())) {
+      String after =
+          session.outcome() == SessionOutcome.HANDSHAKE_FAILED
+              ? "; the handshake then failed: " + session.detail()
+              : "";
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.COMPLIANT,
+          offered + ", negotiated " + session.negotiated().label() + after + more,
+          session);
+    }
+    if (session.outcome() == SessionOutcome.NO_COMMON_CIPHER) {
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.OUTDATED_TLS,
+          offered
+              + " but no cipher suite a TLS 1.2-only peer accepts (modern ECDHE/AEAD suites"
+              + " offered: "
+              + (hello.modernSuitesOffered() ? "yes" : "no")
+              + ")"
+              + more,
+          session);
+    }
+    return verdict(
+        sender,
+        requirements,
+        SenderVerdict.INCONCLUSIVE,
+        offered
+            + ", but the handshake ended before a version was agreed: "
+            + session.detail()
+            + more,
+        session);
+  }
+
+  private static SenderAssessment verdict(
+      ExpectedSender sender,
+      SenderRequirements requirements,
+      SenderVerdict verdict,
+      String message,
+      SessionRecord evidence) {
+    return new SenderAssessment(
+        sender.name(),
+        verdict,
+        message,
+        SenderRemediation.forVerdict(verdict, sender.software(), requirements.minimumVersion()),
+        evidence);
+  }
+
+  private static String describe(Duration age) {
+    return Durations.format(age);
+  }
+}
