@@ -1,0 +1,295 @@
+package io.mailtls.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailtls.probe.TlsVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TestReceiverTest {
+  private static ReceiverCertificate certificate;
+
+  private SessionLog log;
+  private TestReceiver receiver;
+
+  @BeforeAll
+  static void makeCertificate() {
+    certificate = ReceiverCertificate.selfSigned("receiver.test");
+  }
+
+  private void start(ReceiverMode mode, ReceiverLimits limits) throws Exception {
+    log = new SessionLog(limits);
+    receiver =
+        TestReceiver.start(
+            new ReceiverSettings(
+                new InetSocketAddress("127.0.0.1", 0), "receiver.test", mode, limits, certificate),
+            log);
+  }
+
+  private void start(ReceiverMode mode) throws Exception {
+    start(mode, ReceiverLimits.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  private SessionRecord onlyRecord() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> log.size() == 1);
+    return log.sessions().get(0);
+  }
+
+  @Test
+  void aTls13SenderIsRecordedAndItsMessageRefusedAtDataWithTheFinding() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      assertThat(sender.reply()).isEqualTo("220 receiver.test ESMTP mailtls test receiver");
+      assertThat(sender.send("EHLO modern.sender.test"))
+          .isEqualTo(
+              "250-receiver.test Hello [127.0.0.1]\n250-SIZE 37748736\n250-8BITMIME\n"
+                  + "250-STARTTLS\n250 ENHANCEDSTATUSCODES");
+      assertThat(sender.send("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
+      sender.startTls("receiver.test", "TLSv1.3", "TLSv1.2");
+      assertThat(sender.negotiatedProtocol()).isEqualTo("TLSv1.3");
+      assertThat(sender.send("EHLO modern.sender.test")).doesNotContain("STARTTLS");
+      assertThat(sender.send("MAIL FROM:<admin@sender.test>")).isEqualTo("250 2.1.0 Sender OK");
+      assertThat(sender.send("RCPT TO:<probe@receiver.test>")).isEqualTo("250 2.1.5 Recipient OK");
+      assertThat(sender.send("DATA"))
+          .isEqualTo(
+              "554 5.7.0 mailtls test receiver: you offered TLSv1.2-TLSv1.3, negotiated TLSv1.3;"
+                  + " a TLS 1.2-only peer such as Office 365 accepts this; not delivered");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.TESTED_WITH_TLS);
+    assertThat(record.clientAddress()).isEqualTo("127.0.0.1");
+    assertThat(record.ehloName()).isEqualTo("modern.sender.test");
+    assertThat(record.startTls()).isTrue();
+    assertThat(record.hello().offeredVersions())
+        .containsExactly(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
+    assertThat(record.hello().fromSupportedVersions()).isTrue();
+    assertThat(record.hello().modernSuitesOffered()).isTrue();
+    assertThat(record.hello().serverName()).isEqualTo("receiver.test");
+    assertThat(record.negotiated()).isEqualTo(TlsVersion.TLS_1_3);
+  }
+
+  @Test
+  void aTls12OnlySenderNegotiatesTls12() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO tls12.sender.test");
+      sender.send("STARTTLS");
+      sender.startTls("receiver.test", "TLSv1.2");
+      assertThat(sender.negotiatedProtocol()).isEqualTo("TLSv1.2");
+      assertThat(sender.send("QUIT")).isEqualTo("221 2.0.0 Service closing transmission channel");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.TLS_NEGOTIATED);
+    assertThat(record.negotiated()).isEqualTo(TlsVersion.TLS_1_2);
+    assertThat(record.hello().offeredVersions()).containsExactly(TlsVersion.TLS_1_2);
+  }
+
+  @Test
+  void mailWithoutStarttlsIsRefusedAsExchangeOnlineDoes() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO plain.sender.test");
+      assertThat(sender.send("MAIL FROM:<admin@sender.test>"))
+          .isEqualTo("451 5.7.3 Must issue a STARTTLS command first");
+      assertThat(sender.send("RCPT TO:<probe@receiver.test>")).startsWith("503 ");
+      sender.send("QUIT");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.PLAINTEXT_REFUSED);
+    assertThat(record.startTls()).isFalse();
+    assertThat(record.hello()).isNull();
+  }
+
+  @Test
+  void aTls10HelloIsRecordedThenAnsweredWithProtocolVersionAndClosed() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO legacy.sender.test");
+      sender.send("STARTTLS");
+      sender.raw(legacyHello(0x0301));
+      assertThat(sender.readToEnd(100)).isEqualTo(HexFormat.of().parseHex("15030100020246"));
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.VERSION_REFUSED);
+    assertThat(record.hello().offeredVersions()).containsExactly(TlsVersion.TLS_1_0);
+    assertThat(record.hello().modernSuitesOffered()).isFalse();
+    assertThat(record.negotiated()).isNull();
+    assertThat(record.detail())
+        .isEqualTo(
+            "offered up to TLSv1.0; the receiver (exchange-online) accepts TLSv1.2 and newer, so it"
+                + " sent protocol_version and closed");
+  }
+
+  @Test
+  void inAnyVersionModePlaintextReachesDataAndReadsItsFinding() throws Exception {
+    start(ReceiverMode.ANY_VERSION);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("HELO plain.sender.test");
+      assertThat(sender.send("MAIL FROM:<admin@sender.test>")).isEqualTo("250 2.1.0 Sender OK");
+      sender.send("RCPT TO:<probe@receiver.test>");
+      assertThat(sender.send("DATA"))
+          .isEqualTo(
+              "554 5.7.0 mailtls test receiver: you did not use STARTTLS although it was offered;"
+                  + " Office 365 refuses that with 451 5.7.3; not delivered");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.TESTED_WITHOUT_TLS);
+    assertThat(record.ehloName()).isEqualTo("plain.sender.test");
+  }
+
+  @Test
+  void anEndlessLineIsCutAndClassified() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.raw("X".repeat(5000).getBytes(StandardCharsets.US_ASCII));
+      assertThat(sender.reply())
+          .isEqualTo("500 5.5.6 a command line longer than 2048 bytes; closing");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.PROTOCOL_VIOLATION);
+  }
+
+  @Test
+  void garbageAfterStarttlsIsAMalformedHello() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO odd.sender.test");
+      sender.send("STARTTLS");
+      sender.raw("MAIL FROM:<admin@sender.test>\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(sender.readToEnd(100)).isEmpty();
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.MALFORMED_HELLO);
+    assertThat(record.detail()).isEqualTo("not a TLS handshake record (first byte 0x4d)");
+    assertThat(record.startTls()).isTrue();
+  }
+
+  @Test
+  void aHelloSentOneByteAtATimeIsReadAndAnswered() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO slow.sender.test");
+      sender.send("STARTTLS");
+      for (byte b : legacyHello(0x0302)) {
+        sender.raw(new byte[] {b});
+      }
+      assertThat(sender.readToEnd(100)).isEqualTo(HexFormat.of().parseHex("15030100020246"));
+    }
+
+    assertThat(onlyRecord().hello().offeredVersions()).containsExactly(TlsVersion.TLS_1_1);
+  }
+
+  @Test
+  void aQuietSenderTimesOut() throws Exception {
+    start(
+        ReceiverMode.EXCHANGE_ONLINE,
+        ReceiverLimits.defaults().withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30)));
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      assertThat(sender.reply()).isEqualTo("421 4.4.2 receiver.test idle timeout; closing");
+    }
+
+    assertThat(onlyRecord().outcome()).isEqualTo(SessionOutcome.TIMEOUT);
+  }
+
+  @Test
+  void aSessionThatRunsOutOfTimeIsCut() throws Exception {
+    start(
+        ReceiverMode.EXCHANGE_ONLINE,
+        ReceiverLimits.defaults().withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(500)));
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      for (int i = 0; i < 50 && sender.send("NOOP") != null; i++) {
+        Thread.sleep(50);
+      }
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.NO_MAIL_ATTEMPT);
+    assertThat(record.detail())
+        .isEqualTo("the session ran out of time before STARTTLS or MAIL FROM");
+  }
+
+  @Test
+  void sessionsBeyondTheLimitPerAddressAreRefusedAndOnlyCounted() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE, ReceiverLimits.defaults().withSessions(100, 2));
+    List<TestingSender> senders = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        TestingSender sender = new TestingSender(receiver.port());
+        senders.add(sender);
+        assertThat(sender.reply()).startsWith("220 ");
+      }
+      try (TestingSender third = new TestingSender(receiver.port())) {
+        assertThat(third.reply())
+            .isEqualTo("421 4.7.0 receiver.test too many connections, try again later");
+      }
+    } finally {
+      for (TestingSender sender : senders) {
+        sender.close();
+      }
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> log.size() == 2);
+    assertThat(log.count(SessionOutcome.BUSY)).isEqualTo(1);
+    assertThat(log.sessions())
+        .extracting(SessionRecord::outcome)
+        .doesNotContain(SessionOutcome.BUSY);
+  }
+
+  /** A minimal legacy ClientHello: the given client version, static-RSA suites, no extensions. */
+  private static byte[] legacyHello(int version) {
+    byte[] body = new byte[2 + 32 + 1 + 2 + 4 + 2];
+    body[0] = (byte) (version >> 8);
+    body[1] = (byte) version;
+    int i = 34;
+    body[i++] = 0; // session id
+    body[i++] = 0;
+    body[i++] = 4;
+    body[i++] = 0x00;
+    body[i++] = 0x2F;
+    body[i++] = 0x00;
+    body[i++] = 0x0A;
+    body[i++] = 1; // compression: null
+    body[i] = 0;
+    byte[] record = new byte[5 + 4 + body.length];
+    record[0] = 22;
+    record[1] = 3;
+    record[2] = 1;
+    record[3] = (byte) ((4 + body.length) >> 8);
+    record[4] = (byte) (4 + body.length);
+    record[5] = 1;
+    record[8] = (byte) body.length;
+    System.arraycopy(body, 0, record, 9, body.length);
+    return record;
+  }
+}

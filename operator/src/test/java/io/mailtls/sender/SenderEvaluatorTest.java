@@ -1,0 +1,322 @@
+package io.mailtls.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailtls.probe.ClientHello;
+import io.mailtls.probe.TlsVersion;
+import io.mailtls.receiver.SessionOutcome;
+import io.mailtls.receiver.SessionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SenderEvaluatorTest {
+  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+  private static final SenderRequirements TLS12 =
+      new SenderRequirements(TlsVersion.TLS_1_2, true, Duration.ofHours(24));
+  private static final ExpectedSender EXCHANGE =
+      new ExpectedSender(
+          "exchange01",
+          List.of(AddressRange.parse("192.0.2.0/24")),
+          List.of(),
+          SenderSoftware.EXCHANGE);
+
+  private static final ClientHello LEGACY =
+      new ClientHello(List.of(TlsVersion.TLS_1_1), false, List.of(0x002F), null, false);
+  private static final ClientHello MODERN =
+      new ClientHello(
+          List.of(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3),
+          true,
+          List.of(0x1301, 0xC02F),
+          null,
+          false);
+
+  private static SessionRecord session(
+      String address,
+      String ehlo,
+      Duration ago,
+      ClientHello hello,
+      TlsVersion negotiated,
+      SessionOutcome outcome) {
+    return new SessionRecord(
+        NOW.minus(ago), address, ehlo, hello != null, hello, negotiated, outcome, "detail");
+  }
+
+  @Test
+  void aSenderWithoutSessionsIsNotSeen() {
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.NOT_SEEN);
+    assertThat(assessment.message()).isEqualTo("no session from this sender in the last 24h");
+    assertThat(assessment.evidence()).isNull();
+  }
+
+  @Test
+  void sessionsOlderThanTheMaximumAgeDoNotCount() {
+    SessionRecord old =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofHours(25),
+            MODERN,
+            TlsVersion.TLS_1_3,
+            SessionOutcome.TESTED_WITH_TLS);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(old), NOW).verdict())
+        .isEqualTo(SenderVerdict.NOT_SEEN);
+  }
+
+  @Test
+  void aLegacyOfferIsOutdatedWithTheSchannelClientRemediation() {
+    SessionRecord refused =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(refused), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
+    assertThat(assessment.message())
+        .isEqualTo(
+            "offered up to TLSv1.1: it cannot send to a peer that requires TLSv1.2 or newer"
+                + " (Office 365 drops it: 421 4.4.2 Connection dropped due to SocketError)");
+    assertThat(assessment.remediation())
+        .contains("SCHANNEL\\Protocols\\TLS 1.2\\Client set DisabledByDefault=0 and Enabled=1")
+        .contains("SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1");
+    assertThat(assessment.evidence()).isSameAs(refused);
+  }
+
+  @Test
+  void aModernNegotiatedSessionIsCompliant() {
+    SessionRecord tested =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            MODERN,
+            TlsVersion.TLS_1_3,
+            SessionOutcome.TESTED_WITH_TLS);
+
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(tested), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
+    assertThat(assessment.message()).isEqualTo("offered TLSv1.2-TLSv1.3, negotiated TLSv1.3");
+    assertThat(assessment.remediation()).isNull();
+  }
+
+  @Test
+  void aTls13PolicyFindsATls12SenderOutdated() {
+    SenderRequirements tls13 =
+        new SenderRequirements(TlsVersion.TLS_1_3, true, Duration.ofHours(24));
+    ClientHello tls12 =
+        new ClientHello(List.of(TlsVersion.TLS_1_2), false, List.of(0xC02F), null, false);
+    SessionRecord tested =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            tls12,
+            TlsVersion.TLS_1_2,
+            SessionOutcome.TESTED_WITH_TLS);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, tls13, List.of(tested), NOW).verdict())
+        .isEqualTo(SenderVerdict.OUTDATED_TLS);
+  }
+
+  @Test
+  void plaintextRightAfterAFailedHandshakeIsAFallbackAndTheHandshakeDecides() {
+    SessionRecord refused =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(6),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.PLAINTEXT_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, refused), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
+    assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
+    assertThat(assessment.evidence()).isSameAs(refused);
+  }
+
+  @Test
+  void plaintextWithoutAFailedHandshakeBeforeItIsNoStarttls() {
+    SessionRecord oldTls =
+        session(
+            "192.0.2.7", "mail", Duration.ofHours(2), LEGACY, null, SessionOutcome.VERSION_REFUSED);
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.PLAINTEXT_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, oldTls), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.NO_STARTTLS);
+    assertThat(assessment.remediation()).contains("Set-SendConnector");
+  }
+
+  @Test
+  void plaintextIsCompliantWhereThePolicyDoesNotRequireStarttls() {
+    SenderRequirements optional =
+        new SenderRequirements(TlsVersion.TLS_1_2, false, Duration.ofHours(24));
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.TESTED_WITHOUT_TLS);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, optional, List.of(plaintext), NOW).verdict())
+        .isEqualTo(SenderVerdict.COMPLIANT);
+  }
+
+  @Test
+  void sessionsThatShowNothingAreInconclusiveNeverCritical() {
+    SessionRecord quiet =
+        session("192.0.2.7", "mail", Duration.ofMinutes(5), null, null, SessionOutcome.TIMEOUT);
+    SessionRecord cut =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(4),
+            MODERN,
+            null,
+            SessionOutcome.HANDSHAKE_FAILED);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(quiet), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(cut, quiet), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  @Test
+  void aHandshakeThatFailsAfterTheServerHelloStillShowsTheVersion() {
+    SessionRecord distrust =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            MODERN,
+            TlsVersion.TLS_1_2,
+            SessionOutcome.HANDSHAKE_FAILED);
+
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(distrust), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
+    assertThat(assessment.message())
+        .isEqualTo(
+            "offered TLSv1.2-TLSv1.3, negotiated TLSv1.2; the handshake then failed: detail");
+  }
+
+  @Test
+  void noCommonCipherIsOutdated() {
+    ClientHello cbcOnly =
+        new ClientHello(List.of(TlsVersion.TLS_1_2), false, List.of(0x002F), null, false);
+    SessionRecord noCipher =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            cbcOnly,
+            null,
+            SessionOutcome.NO_COMMON_CIPHER);
+
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(noCipher), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
+    assertThat(assessment.message()).contains("modern ECDHE/AEAD suites offered: no");
+  }
+
+  @Test
+  void aSenderIsKnownByAddressRangeAndEhloNameTogether() {
+    ExpectedSender behindNat =
+        new ExpectedSender(
+            "mail2",
+            List.of(AddressRange.parse("2001:db8::/32")),
+            List.of("*.Example.COM"),
+            SenderSoftware.POSTFIX);
+
+    assertThat(
+            behindNat.matches(
+                session(
+                    "2001:db8::5",
+                    "mx2.example.com",
+                    Duration.ZERO,
+                    null,
+                    null,
+                    SessionOutcome.TIMEOUT)))
+        .isTrue();
+    assertThat(
+            behindNat.matches(
+                session(
+                    "2001:db8::5",
+                    "example.com",
+                    Duration.ZERO,
+                    null,
+                    null,
+                    SessionOutcome.TIMEOUT)))
+        .isFalse();
+    assertThat(
+            behindNat.matches(
+                session(
+                    "2001:db9::5",
+                    "mx2.example.com",
+                    Duration.ZERO,
+                    null,
+                    null,
+                    SessionOutcome.TIMEOUT)))
+        .isFalse();
+    assertThat(
+            behindNat.matches(
+                session(
+                    "192.0.2.5",
+                    "mx2.example.com",
+                    Duration.ZERO,
+                    null,
+                    null,
+                    SessionOutcome.TIMEOUT)))
+        .isFalse();
+    assertThat(
+            behindNat.matches(
+                session("2001:db8::5", null, Duration.ZERO, null, null, SessionOutcome.TIMEOUT)))
+        .isFalse();
+  }
+
+  @Test
+  void otherSendersSessionsDoNotCount() {
+    SessionRecord stranger =
+        session(
+            "198.51.100.1",
+            "mail",
+            Duration.ofMinutes(5),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(stranger), NOW).verdict())
+        .isEqualTo(SenderVerdict.NOT_SEEN);
+  }
+}
