@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailTlsCommand.Version.class,
     description = "Finds the mail endpoints that still accept deprecated TLS.",
-    subcommands = {ScanCommand.class, RunCommand.class, OperatorCommand.class})
+    subcommands = {
+      ScanCommand.class,
+      RunCommand.class,
+      ReceiveCommand.class,
+      OperatorCommand.class
+    })
 public final class MailTlsCommand implements Runnable {
   /** Exit code for a usage error: a bad option, target or file, a port that is taken. */
   static final int EXIT_USAGE = 2;

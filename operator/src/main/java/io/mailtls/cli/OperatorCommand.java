@@ -43,6 +43,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ServiceOptions service;
 
+  @CommandLine.Mixin ConcurrencyOption concurrency;
+
   @CommandLine.Mixin ProbeOptions probeOptions;
 
   @Option(
@@ -173,7 +175,7 @@ public final class OperatorCommand implements Callable<Integer> {
         watched,
         leaderElection(client),
         name,
-        service.concurrentPolicies,
+        concurrency.concurrentPolicies,
         shutdownTimeout,
         probe,
         shard(name));

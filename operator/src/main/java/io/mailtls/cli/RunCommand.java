@@ -1,5 +1,6 @@
 package io.mailtls.cli;
 
+import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
@@ -40,6 +41,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ServiceOptions service;
 
+  @CommandLine.Mixin ConcurrencyOption concurrency;
+
   @Option(
       names = "--policies",
       required = true,
@@ -59,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--policies " + policies + " is not a directory");
     }
-    PolicyFiles.Loaded loaded = PolicyFiles.load(policies, PolicySchema.fromClasspath());
+    PolicyFiles.Loaded<MailEndpointPolicy> loaded =
+        PolicyFiles.load(policies, PolicySchema.fromClasspath());
     loaded.errors().forEach(e -> log().error("invalid policy, skipped: {}", e));
     if (loaded.policies().isEmpty()) {
       spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
@@ -68,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
     try (StandaloneRunner runner =
             StandaloneRunner.create(
-                settings, metrics, Clock.systemUTC(), service.concurrentPolicies);
+                settings, metrics, Clock.systemUTC(), concurrency.concurrentPolicies);
         AdminServer admin =
             AdminServer.start(service.metricsPort)
                 .metrics("/metrics", metrics.prometheusRegistry());

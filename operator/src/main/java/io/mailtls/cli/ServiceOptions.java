@@ -2,7 +2,7 @@ package io.mailtls.cli;
 
 import picocli.CommandLine.Option;
 
-/** The options `mailtls operator` and `mailtls run` share: both are long-running probers. */
+/** The options of the long-running commands (operator, run, receive): ports and logging. */
 final class ServiceOptions {
   @Option(
       names = "--metrics-port",
@@ -19,12 +19,6 @@ final class ServiceOptions {
           "Port of /healthz (and /readyz for the operator), apart from /metrics so that no flood"
               + " of scrapes can fail a liveness probe (default: ${DEFAULT-VALUE}).")
   int healthPort;
-
-  @Option(
-      names = "--max-concurrent-policies",
-      defaultValue = "${env:MAILTLS_MAX_CONCURRENT_POLICIES:-10}",
-      description = "Policies probed at once (default: ${DEFAULT-VALUE}).")
-  int concurrentPolicies;
 
   @Option(
       names = "--log-format",

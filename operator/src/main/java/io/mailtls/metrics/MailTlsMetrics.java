@@ -6,8 +6,10 @@ import static io.mailtls.metrics.MetricNames.PROBE_FAILURES;
 
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.api.SenderStatus;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.policy.EndpointOutcome;
+import io.mailtls.receiver.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -50,10 +52,12 @@ public final class MailTlsMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final PolicyStatusCollector policies = new PolicyStatusCollector();
+  private final SenderStatusCollector senders = new SenderStatusCollector();
 
   public MailTlsMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     registry.getPrometheusRegistry().register(policies);
+    registry.getPrometheusRegistry().register(senders);
   }
 
   /** A registry with the JVM and process meters, for the operator and the standalone mode. */
@@ -142,5 +146,25 @@ public final class MailTlsMetrics {
   /** A deleted policy: none of its series are rendered any more. */
   public void remove(String namespace, String policy) {
     policies.remove(namespace, policy);
+  }
+
+  /** From now on, the sender policy's series show these senders. */
+  public void showSenders(String namespace, String policy, List<SenderStatus> statuses) {
+    senders.put(namespace, policy, statuses == null ? List.of() : statuses);
+  }
+
+  /** A deleted sender policy: none of its series are rendered any more. */
+  public void removeSenders(String namespace, String policy) {
+    senders.remove(namespace, policy);
+  }
+
+  /** The test receiver runs here: its session counters are rendered, zeros included. */
+  public void receiverStarted() {
+    senders.receiving();
+  }
+
+  /** One session the test receiver recorded. */
+  public void countSession(SessionOutcome outcome, boolean fromExpectedSender) {
+    senders.countSession(outcome, fromExpectedSender);
   }
 }

@@ -13,6 +13,11 @@ final class MetricNames {
   static final String PROBE_DURATION = "mailtls_probe_duration";
   static final String PROBE_FAILURES = "mailtls_probe_failures";
   static final String BUILD_INFO = "mailtls_build_info";
+  static final String SENDER_COMPLIANT = "mailtls_sender_compliant";
+  static final String SENDER_INFO = "mailtls_sender_info";
+  static final String SENDER_OFFERED = "mailtls_sender_tls_version_offered";
+  static final String SENDER_LAST_SEEN = "mailtls_sender_last_seen_timestamp_seconds";
+  static final String SENDER_SESSIONS = "mailtls_sender_sessions";
 
   private MetricNames() {}
 }

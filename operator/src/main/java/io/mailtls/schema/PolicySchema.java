@@ -26,16 +26,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a MailEndpointPolicy the way the Kubernetes API server checks it against the generated
- * CRD: defaults first, then the OpenAPI schema with unknown fields rejected (kubectl's strict field
- * validation), then the CEL rules ({@code x-kubernetes-validations}). Errors name the field, as the
- * API server's do. Used where no API server checks for us: policy files of the standalone mode, and
- * tests of the CRD itself.
+ * Checks a MailEndpointPolicy or a MailSenderPolicy the way the Kubernetes API server checks it
+ * against the generated CRD: defaults first, then the OpenAPI schema with unknown fields rejected
+ * (kubectl's strict field validation), then the CEL rules ({@code x-kubernetes-validations}).
+ * Errors name the field, as the API server's do. Used where no API server checks for us: policy
+ * files of the standalone mode, and tests of the CRD itself.
  */
 public final class PolicySchema {
-  /** Where the crd-generator Maven plugin puts the CRD, inside the jar. */
+  /** Where the crd-generator Maven plugin puts the CRDs, inside the jar. */
   public static final String CRD_RESOURCE =
       "META-INF/fabric8/mailendpointpolicies.mailtls.io-v1.yml";
+
+  public static final String SENDER_CRD_RESOURCE =
+      "META-INF/fabric8/mailsenderpolicies.mailtls.io-v1.yml";
 
   private static final Cel CEL =
       CelFactory.standardCelBuilder()
@@ -59,11 +62,20 @@ public final class PolicySchema {
             .getSchema(strict.toString(), InputFormat.JSON);
   }
 
-  /** The CRD that the build generated, read from the classpath. */
+  /** The MailEndpointPolicy CRD that the build generated, read from the classpath. */
   public static PolicySchema fromClasspath() {
-    try (InputStream in = PolicySchema.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
+    return fromClasspath(CRD_RESOURCE);
+  }
+
+  /** The MailSenderPolicy CRD that the build generated, read from the classpath. */
+  public static PolicySchema forSenderPolicies() {
+    return fromClasspath(SENDER_CRD_RESOURCE);
+  }
+
+  private static PolicySchema fromClasspath(String resource) {
+    try (InputStream in = PolicySchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(CRD_RESOURCE + " is missing: was the CRD generated?");
+        throw new IllegalStateException(resource + " is missing: was the CRD generated?");
       }
       return new PolicySchema(new YAMLMapper().readTree(in));
     } catch (IOException e) {

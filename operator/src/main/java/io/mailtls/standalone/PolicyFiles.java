@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.mailtls.api.FieldPaths;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.schema.PolicySchema;
@@ -23,10 +25,10 @@ import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * MailEndpointPolicy resources from a directory of YAML files (several documents per file allowed),
- * checked against the same CRD schema and CEL rules as in a cluster, and their metadata as the API
- * server checks it. A bad policy, or a file that is not a regular file or is too large, is reported
- * with its file (and field) and left out; the good ones are kept.
+ * MailEndpointPolicy (or MailSenderPolicy) resources from a directory of YAML files (several
+ * documents per file allowed), checked against the same CRD schema and CEL rules as in a cluster,
+ * and their metadata as the API server checks it. A bad policy, or a file that is not a regular
+ * file or is too large, is reported with its file (and field) and left out; the good ones are kept.
  */
 public final class PolicyFiles {
   static final String DEFAULT_NAMESPACE = "default";
@@ -48,12 +50,20 @@ public final class PolicyFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The policies that passed, and one line per problem, each starting with the file. */
-  public record Loaded(List<MailEndpointPolicy> policies, List<String> errors) {}
+  public record Loaded<T>(List<T> policies, List<String> errors) {}
 
   private PolicyFiles() {}
 
-  public static Loaded load(Path directory, PolicySchema schema) throws IOException {
-    List<MailEndpointPolicy> policies = new ArrayList<>();
+  public static Loaded<MailEndpointPolicy> load(Path directory, PolicySchema schema)
+      throws IOException {
+    return load(directory, schema, MailEndpointPolicy.class);
+  }
+
+  /** Resources of one kind ({@code type}'s), checked against {@code schema}: that kind's CRD. */
+  public static <T extends CustomResource<?, ?>> Loaded<T> load(
+      Path directory, PolicySchema schema, Class<T> type) throws IOException {
+    String kind = HasMetadata.getKind(type);
+    List<T> policies = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     List<Path> files;
@@ -76,14 +86,14 @@ public final class PolicyFiles {
         if (document == null || document.isNull() || document.isEmpty()) {
           continue;
         }
-        List<String> problems = problems(document, schema);
+        List<String> problems = problems(document, schema, kind);
         if (!problems.isEmpty()) {
           problems.forEach(p -> errors.add(file + ": " + p));
           continue;
         }
-        MailEndpointPolicy policy;
+        T policy;
         try {
-          policy = JSON.convertValue(schema.withDefaults(document), MailEndpointPolicy.class);
+          policy = JSON.convertValue(schema.withDefaults(document), type);
         } catch (IllegalArgumentException e) {
           errors.add(file + ": " + conversionProblem(e));
           continue;
@@ -193,14 +203,14 @@ public final class PolicyFiles {
     return problems;
   }
 
-  private static List<String> problems(JsonNode document, PolicySchema schema) {
+  private static List<String> problems(JsonNode document, PolicySchema schema, String kind) {
     List<String> problems = new ArrayList<>();
     String apiVersion = MailEndpointPolicy.GROUP + "/" + MailEndpointPolicy.VERSION;
     if (!apiVersion.equals(document.path("apiVersion").asText())) {
       problems.add("apiVersion: expected " + apiVersion);
     }
-    if (!"MailEndpointPolicy".equals(document.path("kind").asText())) {
-      problems.add("kind: expected MailEndpointPolicy");
+    if (!kind.equals(document.path("kind").asText())) {
+      problems.add("kind: expected " + kind);
     }
     problems.addAll(metadataProblems(document.path("metadata")));
     if (!document.has("spec")) {

@@ -344,21 +344,26 @@ class HelmChartTest {
   }
 
   @Test
-  void theCrdCanBeATemplateThatUninstallKeeps() throws Exception {
+  void theCrdsCanBeTemplatesThatUninstallKeeps() throws Exception {
     List<HasMetadata> objects = render(t -> t.set("crds.templated", true));
 
-    var crd =
+    var crds =
         ofKind(
-                objects,
-                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,
-                "CustomResourceDefinition")
-            .getFirst();
-    assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
-    var committed =
-        SERIALIZATION.unmarshal(
-            Files.readString(CHART.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml")),
-            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
-    assertThat(crd.getSpec()).isEqualTo(committed.getSpec());
+            objects,
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,
+            "CustomResourceDefinition");
+    assertThat(crds)
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactly("mailendpointpolicies.mailtls.io", "mailsenderpolicies.mailtls.io");
+    for (var crd : crds) {
+      assertThat(crd.getMetadata().getAnnotations())
+          .containsEntry("helm.sh/resource-policy", "keep");
+      var committed =
+          SERIALIZATION.unmarshal(
+              Files.readString(CHART.resolve("crds/" + crd.getMetadata().getName() + "-v1.yml")),
+              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+      assertThat(crd.getSpec()).isEqualTo(committed.getSpec());
+    }
     assertThat(render((Path) null)).noneMatch(o -> o.getKind().equals("CustomResourceDefinition"));
   }
 
@@ -388,12 +393,14 @@ class HelmChartTest {
   }
 
   @Test
-  void theChartCarriesTheGeneratedCrd() throws Exception {
-    String name = "mailendpointpolicies.mailtls.io-v1.yml";
-    for (String copy : List.of("crds", "files")) {
-      assertThat(Files.readString(CHART.resolve(copy).resolve(name)))
-          .as("helm/mail-tls-operator/%s is stale: run scripts/update-crds.sh", copy)
-          .isEqualTo(Files.readString(PROJECT.resolve("crds").resolve(name)));
+  void theChartCarriesTheGeneratedCrds() throws Exception {
+    for (String name :
+        List.of("mailendpointpolicies.mailtls.io-v1.yml", "mailsenderpolicies.mailtls.io-v1.yml")) {
+      for (String copy : List.of("crds", "files")) {
+        assertThat(Files.readString(CHART.resolve(copy).resolve(name)))
+            .as("helm/mail-tls-operator/%s/%s is stale: run scripts/update-crds.sh", copy, name)
+            .isEqualTo(Files.readString(PROJECT.resolve("crds").resolve(name)));
+      }
     }
   }
 

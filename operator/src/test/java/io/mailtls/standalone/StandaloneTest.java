@@ -53,7 +53,7 @@ class StandaloneTest {
         dir.resolve("c-other.yml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
     Files.writeString(dir.resolve("notes.txt"), "not a policy");
 
-    PolicyFiles.Loaded loaded = PolicyFiles.load(dir, SCHEMA);
+    PolicyFiles.Loaded<MailEndpointPolicy> loaded = PolicyFiles.load(dir, SCHEMA);
 
     assertThat(loaded.policies())
         .extracting(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
@@ -177,7 +177,7 @@ class StandaloneTest {
     Files.writeString(
         dir.resolve("e-many.yaml"), "--- {}\n".repeat(PolicyFiles.MAX_DOCUMENTS_PER_FILE + 1));
 
-    PolicyFiles.Loaded loaded =
+    PolicyFiles.Loaded<MailEndpointPolicy> loaded =
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> PolicyFiles.load(dir, SCHEMA));
 
     assertThat(loaded.policies())
@@ -214,7 +214,7 @@ class StandaloneTest {
             + policy.formatted("{name: e, annotations: {a: {b: c}}}")
             + policy.formatted("[1, 2]"));
 
-    PolicyFiles.Loaded loaded = PolicyFiles.load(dir, SCHEMA);
+    PolicyFiles.Loaded<MailEndpointPolicy> loaded = PolicyFiles.load(dir, SCHEMA);
 
     assertThat(loaded.policies())
         .extracting(p -> p.getMetadata().getName())
