@@ -5,7 +5,8 @@ set -euo pipefail
 
 # prometheus (with promtool) and prometheus-alertmanager (amtool) check the monitoring assets.
 # dnsmasq-base (the binary only, no system service) serves the testbed's DNS zone.
-PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl sslscan prometheus prometheus-alertmanager dnsmasq-base)
+# swaks (a Perl SMTP client) is one of the senders of the test receiver's integration tests.
+PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl sslscan prometheus prometheus-alertmanager dnsmasq-base swaks)
 
 SUDO=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -80,7 +81,7 @@ fi
 # system Postfix, Dovecot or Prometheus that the machine already runs is never stopped or changed.
 
 for bin in /usr/sbin/postfix /usr/lib/postfix/sbin/master /usr/sbin/dovecot /usr/bin/openssl /usr/bin/sslscan \
-  /usr/bin/prometheus /usr/bin/promtool /usr/bin/amtool /usr/sbin/dnsmasq; do
+  /usr/bin/prometheus /usr/bin/promtool /usr/bin/amtool /usr/sbin/dnsmasq /usr/bin/swaks; do
   [[ -x "$bin" ]] || { echo "install.sh: expected $bin after install" >&2; exit 1; }
 done
 echo "install.sh: ok"

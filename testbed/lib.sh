@@ -22,6 +22,9 @@ unset _l
 # listeners behind pool.test.local and the MX hosts, and the DNS server itself.
 TB_ZONE_SOCKETS=("tcp 127.0.0.2:24030" "tcp 127.0.0.3:24030" "tcp [::1]:24030" "udp 127.0.0.1:24053")
 TB_DNS_SERVER=127.0.0.1:24053
+# Where the integration tests start the test receiver that the testbed Postfix's test senders
+# (transports smtp-legacy, smtp-modern, smtp-plain) relay to. Not a testbed listener.
+TB_RECEIVER_PORT=24050
 
 tb_die() { echo "testbed: ERROR: $*" >&2; exit 1; }
 tb_log() { echo "testbed: $*" >&2; }

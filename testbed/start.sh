@@ -201,6 +201,19 @@ tls_medium_cipherlist = HIGH:MEDIUM:!aNULL:!eNULL:@SECLEVEL=0:@STRENGTH
 smtpd_tls_exclude_ciphers = aNULL, eNULL
 smtpd_tls_loglevel = 1
 smtpd_tls_received_header = yes
+
+# The sending side: three test senders that relay to the test receiver the integration tests
+# start on $TB_HOST:$TB_RECEIVER_PORT (see the smtp-* transports in master.cf). Nothing else is
+# ever sent: every other domain goes to default_transport, which refuses.
+transport_maps = texthash:$PFC/transport
+smtp_tls_loglevel = 1
+smtp_tls_ciphers = medium
+smtp_connect_timeout = 5s
+EOF
+cat >"$PFC/transport" <<EOF
+legacy.receiver.test smtp-legacy:[$TB_HOST]:$TB_RECEIVER_PORT
+modern.receiver.test smtp-modern:[$TB_HOST]:$TB_RECEIVER_PORT
+plain.receiver.test smtp-plain:[$TB_HOST]:$TB_RECEIVER_PORT
 EOF
 
 # Listener entries.  chroot=n everywhere (the queue dir is not a prepared chroot jail).
@@ -252,6 +265,21 @@ smtpd_line() { # [address:]port, then -o args
   printf '  -o smtpd_tls_mandatory_protocols=>=TLSv1.2\n'
   smtpd_line 24465 smtpd_tls_wrappermode=yes smtpd_tls_security_level=encrypt \
     'smtpd_tls_protocols=>=TLSv1.2' 'smtpd_tls_mandatory_protocols=>=TLSv1.2'
+  # Test senders, one loopback address and EHLO name each, as three different mail servers:
+  # TLS 1.0/1.1 only (an Exchange without TLS 1.2 in SCHANNEL's Client side), modern, no TLS.
+  sender_line() { # name, address, then -o args
+    printf 'smtp-%s unix - - n - - smtp\n' "$1"
+    printf '  -o syslog_name=postfix-testbed/sender-%s\n' "$1"
+    printf '  -o smtp_bind_address=%s\n' "$2"
+    printf '  -o smtp_helo_name=%s.sender.test\n' "$1"
+    local o
+    for o in "${@:3}"; do printf '  -o %s\n' "$o"; done
+  }
+  sender_line legacy 127.0.0.11 smtp_tls_security_level=may \
+    'smtp_tls_protocols=>=TLSv1,<=TLSv1.1' 'smtp_tls_mandatory_protocols=>=TLSv1,<=TLSv1.1'
+  sender_line modern 127.0.0.12 smtp_tls_security_level=may \
+    'smtp_tls_protocols=>=TLSv1.2' 'smtp_tls_mandatory_protocols=>=TLSv1.2'
+  sender_line plain 127.0.0.13 smtp_tls_security_level=none
   cat <<'EOF'
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup

@@ -33,6 +33,11 @@ public final class Testbed implements BeforeAllCallback {
     return STATE.resolve("ca.pem");
   }
 
+  /** The testbed's state directory: Postfix's config in postfix/etc, its log in logs/. */
+  public static Path state() {
+    return STATE;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     context
