@@ -6,7 +6,9 @@ import io.mailtls.http.AdminServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
+import io.mailtls.reconcile.ReceiverRuntime;
 import io.mailtls.reconcile.Shard;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -44,6 +46,16 @@ public final class OperatorCommand implements Callable<Integer> {
   @CommandLine.Mixin ServiceOptions service;
 
   @CommandLine.Mixin ConcurrencyOption concurrency;
+
+  @CommandLine.Mixin ReceiverOptions receiver;
+
+  @Option(
+      names = "--receiver-listen",
+      defaultValue = "${env:MAILTLS_RECEIVER_LISTEN:-}",
+      description =
+          "Run the test receiver for MailSenderPolicies on ADDR:PORT or :PORT (in the leader of"
+              + " shard 0). Empty: no receiver (default).")
+  String receiverListen;
 
   @CommandLine.Mixin ProbeOptions probeOptions;
 
@@ -132,7 +144,8 @@ public final class OperatorCommand implements Callable<Integer> {
       MailTlsOperator.Config config = config(client);
       CountDownLatch stopped = new CountDownLatch(1);
       MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
-      try (MailTlsOperator operator = MailTlsOperator.start(client, config, metrics);
+      try (MailTlsOperator operator =
+              MailTlsOperator.start(client, config, metrics, receiverConfig());
           AdminServer admin =
               AdminServer.start(service.healthPort)
                   .check("/healthz", operator::isLive)
@@ -153,6 +166,23 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The test receiver's settings, or null without --receiver-listen. */
+  private ReceiverRuntime.Config receiverConfig() throws IOException {
+    if (receiverListen == null || receiverListen.isBlank()) {
+      return null;
+    }
+    CommandLine commandLine = spec.commandLine();
+    String podName = System.getenv("POD_NAME");
+    String podNamespace = System.getenv("POD_NAMESPACE");
+    return new ReceiverRuntime.Config(
+        receiver.settings(
+            commandLine,
+            ReceiverOptions.listenAddress(commandLine, "--receiver-listen", receiverListen)),
+        podName != null && podNamespace != null
+            ? new ReceiverRuntime.PodRef(podName, podNamespace)
+            : null);
   }
 
   /** SIGTERM: stop taking work, give probe rounds in flight the shutdown timeout, then exit. */

@@ -29,6 +29,7 @@ public final class SenderStatusBuilder {
   public static final String COMPLIANT = "Compliant";
   public static final String REASON_RECEIVER_RUNNING = "ReceiverRunning";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_RECEIVER_NOT_RUNNING = "ReceiverNotRunning";
 
   private SenderStatusBuilder() {}
 
@@ -77,11 +78,20 @@ public final class SenderStatusBuilder {
   /** A spec that cannot be evaluated: Ready says why, Compliant becomes Unknown. */
   public static MailSenderPolicyStatus invalid(
       MailSenderPolicyStatus previous, long generation, String problems, Instant now) {
-    Condition ready =
-        PolicyConditions.of(READY, false, REASON_INVALID_SPEC, problems, generation, now);
-    Condition compliant =
-        PolicyConditions.unknown(
-            COMPLIANT, REASON_INVALID_SPEC, "the spec is invalid: " + problems, generation, now);
+    return notEvaluated(
+        previous, generation, REASON_INVALID_SPEC, "the spec is invalid: " + problems, now);
+  }
+
+  /** No receiver runs here (it could not listen): nothing is known, the last entries stay. */
+  public static MailSenderPolicyStatus receiverNotRunning(
+      MailSenderPolicyStatus previous, long generation, String why, Instant now) {
+    return notEvaluated(previous, generation, REASON_RECEIVER_NOT_RUNNING, why, now);
+  }
+
+  private static MailSenderPolicyStatus notEvaluated(
+      MailSenderPolicyStatus previous, long generation, String reason, String why, Instant now) {
+    Condition ready = PolicyConditions.of(READY, false, reason, why, generation, now);
+    Condition compliant = PolicyConditions.unknown(COMPLIANT, reason, why, generation, now);
     return new MailSenderPolicyStatus(
         generation,
         previous == null ? null : previous.lastChangeTime(),

@@ -1,20 +1,16 @@
 package io.mailtls.reconcile;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailEndpointPolicy;
-import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.RoundResult;
 import io.mailtls.status.PolicyRef;
 import io.mailtls.status.StatusRecorder;
-import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,7 +70,10 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
     try {
       written =
           recorder.record(
-              ref, policy.getStatus(), result, status -> writeStatus(policy, context, status));
+              ref,
+              policy.getStatus(),
+              result,
+              status -> StatusPatch.write(policy, context, status, MailEndpointPolicy::new));
     } catch (RuntimeException apiError) {
       if (result instanceof RoundResult.Probed) {
         unwritten.put(id, result); // for the retry, which writes it without probing again
@@ -85,38 +84,5 @@ public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPoli
     // No recheck for a deleted policy, nor for a suspended or invalid one: its next edit brings
     // one.
     return written ? result.recheckAfter().map(done::rescheduleAfter).orElse(done) : done;
-  }
-
-  /**
-   * Writes the status when it changed, as a JSON Patch of the status subresource against the
-   * resourceVersion it was computed from (JOSDK retries a conflict with the fresh resource and
-   * keeps its cache current). Not Server-Side Apply, which the mock API server lacks; not a JSON
-   * merge patch either, whose lists the mock appends to instead of replacing (see DESIGN.md).
-   * Returns false when the policy was deleted meanwhile.
-   */
-  private static boolean writeStatus(
-      MailEndpointPolicy policy,
-      Context<MailEndpointPolicy> context,
-      MailEndpointPolicyStatus next) {
-    try {
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
-          policy, context, current -> withStatus(current, next));
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /** The policy as it is, with the new status: the patch then touches nothing but status. */
-  private static MailEndpointPolicy withStatus(
-      MailEndpointPolicy current, MailEndpointPolicyStatus status) {
-    MailEndpointPolicy updated = new MailEndpointPolicy();
-    updated.setMetadata(current.getMetadata());
-    updated.setSpec(current.getSpec());
-    updated.setStatus(status);
-    return updated;
   }
 }

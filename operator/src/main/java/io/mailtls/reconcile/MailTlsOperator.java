@@ -5,12 +5,14 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeProgress;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.status.SenderStatusRecorder;
 import io.mailtls.status.StatusRecorder;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
@@ -93,16 +95,38 @@ public final class MailTlsOperator implements AutoCloseable {
   private final AtomicBoolean stopping;
   private final ProbeProgress progress;
 
-  private MailTlsOperator(Operator operator, AtomicBoolean stopping, ProbeProgress progress) {
+  private final ReceiverRuntime receiver;
+
+  private MailTlsOperator(
+      Operator operator, AtomicBoolean stopping, ProbeProgress progress, ReceiverRuntime receiver) {
     this.operator = operator;
     this.stopping = stopping;
     this.progress = progress;
+    this.receiver = receiver;
   }
 
   /** Registers the reconciler and starts; returns once the policy informers have synced. */
   public static MailTlsOperator start(
       KubernetesClient client, Config config, MailTlsMetrics metrics) {
+    return start(client, config, metrics, null);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, Config, MailTlsMetrics)}, with the test receiver and the
+   * MailSenderPolicy reconciler when {@code receiver} is given. They run in shard 0 only, in its
+   * leader (the receiver starts when this replica starts leading).
+   */
+  public static MailTlsOperator start(
+      KubernetesClient client,
+      Config config,
+      MailTlsMetrics metrics,
+      ReceiverRuntime.Config receiver) {
     AtomicBoolean stopping = new AtomicBoolean();
+    Clock clock = Clock.systemUTC();
+    ReceiverRuntime receiving =
+        receiver != null && config.shard().index() == 0
+            ? new ReceiverRuntime(client, receiver, metrics, clock)
+            : null;
     Operator operator =
         new Operator(
             o -> {
@@ -128,13 +152,17 @@ public final class MailTlsOperator implements AutoCloseable {
                         .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
                             new LeaderCallbacks(
-                                () -> log.info("leading: probing policies"),
+                                () -> {
+                                  log.info("leading: probing policies");
+                                  if (receiving != null) {
+                                    receiving.start();
+                                  }
+                                },
                                 () -> exitUnlessStopping(stopping),
                                 leader -> log.info("the leader is {}", leader)))
                         .build());
               }
             });
-    Clock clock = Clock.systemUTC();
     EndpointProber prober = new EndpointProber(config.probeSettings());
     MailEndpointPolicyReconciler reconciler =
         new MailEndpointPolicyReconciler(
@@ -160,13 +188,32 @@ public final class MailTlsOperator implements AutoCloseable {
             c.settingNamespaces(config.namespaces());
           }
         });
+    if (receiving != null) {
+      operator.register(
+          new MailSenderPolicyReconciler(
+              receiving,
+              new SenderStatusRecorder(
+                  metrics,
+                  new PolicyEvents(client, config.identity(), clock, MailSenderPolicy.class)),
+              clock),
+          c -> {
+            if (config.namespaces().isEmpty()) {
+              c.watchingAllNamespaces();
+            } else {
+              c.settingNamespaces(config.namespaces());
+            }
+          });
+    }
     // Which shard runs here, for the alert that fires when a shard has no replica at all.
     Gauge.builder(SHARDS, config.shard()::total)
         .description("How many shards the policies are split into, by the shard of this replica")
         .tag("shard", String.valueOf(config.shard().index()))
         .register(metrics.registry());
     operator.start();
-    return new MailTlsOperator(operator, stopping, prober.progress());
+    if (receiving != null && config.leaderElection() == null) {
+      receiving.start();
+    }
+    return new MailTlsOperator(operator, stopping, prober.progress(), receiving);
   }
 
   /**
@@ -179,6 +226,11 @@ public final class MailTlsOperator implements AutoCloseable {
       log.error("lost the leader Lease: exiting so that a restart rejoins as a follower");
       System.exit(1);
     }
+  }
+
+  /** The test receiver's port in this replica, or -1 when it runs none. */
+  int receiverPort() {
+    return receiver == null ? -1 : receiver.port();
   }
 
   /** Alive: started, not stopped, and no probe stuck far past its deadline. */
@@ -198,6 +250,9 @@ public final class MailTlsOperator implements AutoCloseable {
   public void close() {
     if (stopping.compareAndSet(false, true)) {
       operator.stop();
+      if (receiver != null) {
+        receiver.close();
+      }
     }
   }
 }

@@ -30,11 +30,19 @@ final class PolicyEvents implements VerdictChangeNotifier {
   private final KubernetesClient client;
   private final String instance;
   private final Clock clock;
+  private final Class<? extends HasMetadata> kind;
 
   PolicyEvents(KubernetesClient client, String instance, Clock clock) {
+    this(client, instance, clock, MailEndpointPolicy.class);
+  }
+
+  /** Events about policies of {@code kind} (MailEndpointPolicy or MailSenderPolicy). */
+  PolicyEvents(
+      KubernetesClient client, String instance, Clock clock, Class<? extends HasMetadata> kind) {
     this.client = client;
     this.instance = instance;
     this.clock = clock;
+    this.kind = kind;
   }
 
   @Override
@@ -66,8 +74,8 @@ final class PolicyEvents implements VerdictChangeNotifier {
         .withNamespace(policy.namespace())
         .endMetadata()
         .withNewInvolvedObject()
-        .withApiVersion(HasMetadata.getApiVersion(MailEndpointPolicy.class))
-        .withKind(HasMetadata.getKind(MailEndpointPolicy.class))
+        .withApiVersion(HasMetadata.getApiVersion(kind))
+        .withKind(HasMetadata.getKind(kind))
         .withName(policy.name())
         .withNamespace(policy.namespace())
         .withUid(policy.uid())

@@ -127,7 +127,7 @@ class TestReceiverTest {
       sender.reply();
       sender.send("EHLO legacy.sender.test");
       sender.send("STARTTLS");
-      sender.raw(legacyHello(0x0301));
+      sender.raw(TestingSender.legacyHello(0x0301));
       assertThat(sender.readToEnd(100)).isEqualTo(HexFormat.of().parseHex("15030100020246"));
     }
 
@@ -199,7 +199,7 @@ class TestReceiverTest {
       sender.reply();
       sender.send("EHLO slow.sender.test");
       sender.send("STARTTLS");
-      for (byte b : legacyHello(0x0302)) {
+      for (byte b : TestingSender.legacyHello(0x0302)) {
         sender.raw(new byte[] {b});
       }
       assertThat(sender.readToEnd(100)).isEqualTo(HexFormat.of().parseHex("15030100020246"));
@@ -264,32 +264,5 @@ class TestReceiverTest {
     assertThat(log.sessions())
         .extracting(SessionRecord::outcome)
         .doesNotContain(SessionOutcome.BUSY);
-  }
-
-  /** A minimal legacy ClientHello: the given client version, static-RSA suites, no extensions. */
-  private static byte[] legacyHello(int version) {
-    byte[] body = new byte[2 + 32 + 1 + 2 + 4 + 2];
-    body[0] = (byte) (version >> 8);
-    body[1] = (byte) version;
-    int i = 34;
-    body[i++] = 0; // session id
-    body[i++] = 0;
-    body[i++] = 4;
-    body[i++] = 0x00;
-    body[i++] = 0x2F;
-    body[i++] = 0x00;
-    body[i++] = 0x0A;
-    body[i++] = 1; // compression: null
-    body[i] = 0;
-    byte[] record = new byte[5 + 4 + body.length];
-    record[0] = 22;
-    record[1] = 3;
-    record[2] = 1;
-    record[3] = (byte) ((4 + body.length) >> 8);
-    record[4] = (byte) (4 + body.length);
-    record[5] = 1;
-    record[8] = (byte) body.length;
-    System.arraycopy(body, 0, record, 9, body.length);
-    return record;
   }
 }

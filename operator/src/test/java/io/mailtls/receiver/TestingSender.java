@@ -16,12 +16,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A scripted SMTP client for receiver tests: plaintext, then JSSE TLS after STARTTLS. */
-final class TestingSender implements AutoCloseable {
+public final class TestingSender implements AutoCloseable {
   private Socket socket;
   private BufferedReader in;
   private OutputStream out;
 
-  TestingSender(int port) throws IOException {
+  public TestingSender(int port) throws IOException {
     socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(10_000);
@@ -36,7 +36,7 @@ final class TestingSender implements AutoCloseable {
   }
 
   /** The whole reply, lines joined with \n (multi-line replies end at "NNN "). */
-  String reply() throws IOException {
+  public String reply() throws IOException {
     StringBuilder reply = new StringBuilder();
     while (true) {
       String line = in.readLine();
@@ -50,23 +50,23 @@ final class TestingSender implements AutoCloseable {
     }
   }
 
-  String send(String command) throws IOException {
+  public String send(String command) throws IOException {
     raw((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
     return reply();
   }
 
-  void raw(byte[] bytes) throws IOException {
+  public void raw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
   /** The raw bytes the receiver sends until it closes (at most {@code max}). */
-  byte[] readToEnd(int max) throws IOException {
+  public byte[] readToEnd(int max) throws IOException {
     return socket.getInputStream().readNBytes(max);
   }
 
   /** Upgrades to TLS with JSSE, trusting any certificate, offering the given protocols. */
-  void startTls(String serverName, String... protocols) throws Exception {
+  public void startTls(String serverName, String... protocols) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
     SSLSocket tls =
@@ -80,8 +80,35 @@ final class TestingSender implements AutoCloseable {
     attach();
   }
 
-  String negotiatedProtocol() {
+  public String negotiatedProtocol() {
     return ((SSLSocket) socket).getSession().getProtocol();
+  }
+
+  /** A minimal legacy ClientHello: the given client version, static-RSA suites, no extensions. */
+  public static byte[] legacyHello(int version) {
+    byte[] body = new byte[2 + 32 + 1 + 2 + 4 + 2];
+    body[0] = (byte) (version >> 8);
+    body[1] = (byte) version;
+    int i = 34;
+    body[i++] = 0; // session id
+    body[i++] = 0;
+    body[i++] = 4;
+    body[i++] = 0x00;
+    body[i++] = 0x2F;
+    body[i++] = 0x00;
+    body[i++] = 0x0A;
+    body[i++] = 1; // compression: null
+    body[i] = 0;
+    byte[] record = new byte[5 + 4 + body.length];
+    record[0] = 22;
+    record[1] = 3;
+    record[2] = 1;
+    record[3] = (byte) ((4 + body.length) >> 8);
+    record[4] = (byte) (4 + body.length);
+    record[5] = 1;
+    record[8] = (byte) body.length;
+    System.arraycopy(body, 0, record, 9, body.length);
+    return record;
   }
 
   @Override
