@@ -42,7 +42,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* The rules on MailEndpointPolicies and Events: exactly the calls the operator makes. */}}
+{{/* The rules on the policies and Events: exactly the calls the operator makes. MailSenderPolicies
+     only with the receiver. */}}
 {{- define "mailtls.policyRules" -}}
 - apiGroups: ["mailtls.io"]
   resources: ["mailendpointpolicies"]
@@ -50,6 +51,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["mailtls.io"]
   resources: ["mailendpointpolicies/status"]
   verbs: ["patch"]
+{{- if .Values.receiver.enabled }}
+- apiGroups: ["mailtls.io"]
+  resources: ["mailsenderpolicies"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["mailtls.io"]
+  resources: ["mailsenderpolicies/status"]
+  verbs: ["patch"]
+{{- end }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

@@ -28,7 +28,7 @@ import java.time.Duration;
     maxInterval = 300_000)
 public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> {
   public static final String NAME = "mailsenderpolicy";
-  static final Duration RECHECK = Duration.ofSeconds(15);
+  static final Duration RECHECK = Duration.ofSeconds(5);
 
   private final ReceiverRuntime receiver;
   private final SenderStatusRecorder recorder;

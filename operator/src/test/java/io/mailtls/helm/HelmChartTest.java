@@ -2,6 +2,7 @@ package io.mailtls.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -130,7 +132,13 @@ class HelmChartTest {
             "mailtls.io mailendpointpolicies watch",
             "mailtls.io mailendpointpolicies/status get",
             "mailtls.io mailendpointpolicies/status list",
-            "mailtls.io mailendpointpolicies/status watch");
+            "mailtls.io mailendpointpolicies/status watch",
+            "mailtls.io mailsenderpolicies get",
+            "mailtls.io mailsenderpolicies list",
+            "mailtls.io mailsenderpolicies watch",
+            "mailtls.io mailsenderpolicies/status get",
+            "mailtls.io mailsenderpolicies/status list",
+            "mailtls.io mailsenderpolicies/status watch");
     var edit =
         clusterRoles.stream()
             .filter(r -> r.getMetadata().getName().equals("mailtls-mail-tls-operator-edit"))
@@ -146,7 +154,12 @@ class HelmChartTest {
             "mailtls.io mailendpointpolicies update",
             "mailtls.io mailendpointpolicies patch",
             "mailtls.io mailendpointpolicies delete",
-            "mailtls.io mailendpointpolicies deletecollection");
+            "mailtls.io mailendpointpolicies deletecollection",
+            "mailtls.io mailsenderpolicies create",
+            "mailtls.io mailsenderpolicies update",
+            "mailtls.io mailsenderpolicies patch",
+            "mailtls.io mailsenderpolicies delete",
+            "mailtls.io mailsenderpolicies deletecollection");
     Role lease = ofKind(objects, Role.class, "Role").getFirst();
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("mailtls-system");
     assertThat(calls(lease.getRules())).isEqualTo(new TreeSet<>(OperatorApiCalls.ON_LEASES));
@@ -333,6 +346,57 @@ class HelmChartTest {
     Container operator = statefulSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
     assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("3");
     assertThat(env(operator, "MAILTLS_SHARD")).isEqualTo("ordinal");
+  }
+
+  @Test
+  void theReceiverGetsAServiceToTheLeaderItsCertificateAndNoMoreRbacThanItNeeds() {
+    List<HasMetadata> objects =
+        render(
+            t ->
+                t.set("receiver.enabled", true)
+                    .set("receiver.tlsSecretName", "receiver-tls")
+                    .set("receiver.service.type", "LoadBalancer"));
+
+    Service service =
+        ofKind(objects, Service.class, "Service").stream()
+            .filter(s -> s.getMetadata().getName().equals("mailtls-mail-tls-operator-receiver"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(service.getSpec().getSelector())
+        .containsEntry("mailtls.io/receiver-active", "true")
+        .containsEntry("app.kubernetes.io/name", "mail-tls-operator");
+    assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getPort(), p -> p.getTargetPort().getStrVal())
+        .containsExactly(tuple(25, "smtp-receiver"));
+    Deployment deployment = ofKind(objects, Deployment.class, "Deployment").getFirst();
+    Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(env(operator, "MAILTLS_RECEIVER_LISTEN")).isEqualTo(":2525");
+    assertThat(env(operator, "MAILTLS_RECEIVER_MODE")).isEqualTo("exchange-online");
+    assertThat(env(operator, "MAILTLS_RECEIVER_TLS_CERT"))
+        .isEqualTo("/etc/mailtls/receiver-tls/tls.crt");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
+        .contains("receiver-tls");
+    Role pods =
+        ofKind(objects, Role.class, "Role").stream()
+            .filter(r -> r.getMetadata().getName().endsWith("-receiver"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(calls(pods.getRules())).containsExactly(" pods get", " pods patch");
+    var clusterRole =
+        ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole")
+            .stream()
+            .filter(r -> r.getMetadata().getName().equals("mailtls-mail-tls-operator"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(calls(clusterRole.getRules()))
+        .contains(
+            "mailtls.io mailsenderpolicies get",
+            "mailtls.io mailsenderpolicies list",
+            "mailtls.io mailsenderpolicies watch",
+            "mailtls.io mailsenderpolicies/status patch");
+    assertThat(render((Path) null)).noneMatch(o -> o.getMetadata().getName().endsWith("-receiver"));
   }
 
   @Test
