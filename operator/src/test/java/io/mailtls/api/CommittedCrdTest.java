@@ -12,20 +12,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The build fails when crds/ no longer matches what the CRD generator makes of the api package. */
 class CommittedCrdTest {
-  @Test
-  void committedCrdIsTheGeneratedOne() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {PolicySchema.CRD_RESOURCE, PolicySchema.SENDER_CRD_RESOURCE})
+  void committedCrdIsTheGeneratedOne(String resource) throws IOException {
     String generated;
-    try (InputStream in =
-        getClass().getClassLoader().getResourceAsStream(PolicySchema.CRD_RESOURCE)) {
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    Path committed = TestingProject.ROOT.resolve("crds/mailendpointpolicies.mailtls.io-v1.yml");
+    Path committed =
+        TestingProject.ROOT.resolve("crds").resolve(Path.of(resource).getFileName().toString());
     assertThat(Files.readString(committed))
         .as("%s is stale: run scripts/update-crds.sh and commit the result", committed)
         .isEqualTo(generated);
+  }
+
+  @Test
+  void kubectlGetShowsEachSendersVerdictCounts() throws IOException {
+    CustomResourceDefinition crd =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(
+                    TestingProject.ROOT.resolve("crds/mailsenderpolicies.mailtls.io-v1.yml")),
+                CustomResourceDefinition.class);
+
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("msp", "msps");
+    assertThat(crd.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
+        .extracting(c -> c.getName() + (c.getPriority() == 0 ? "" : " (wide)"))
+        .containsExactly(
+            "Compliant",
+            "Senders",
+            "Non-compliant",
+            "Not seen",
+            "Reason (wide)",
+            "Ready (wide)",
+            "Last change",
+            "Age");
   }
 
   @Test

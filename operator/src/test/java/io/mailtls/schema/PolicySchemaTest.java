@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PolicySchemaTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final PolicySchema SCHEMA = PolicySchema.fromClasspath();
+  private static final PolicySchema SENDERS = PolicySchema.forSenderPolicies();
   private static final Path PROJECT = TestingProject.ROOT;
 
   static Stream<Path> samples() throws IOException {
@@ -35,14 +36,47 @@ class PolicySchemaTest {
   @ParameterizedTest
   @MethodSource("samples")
   void samplesAreValid(Path sample) throws IOException {
-    assertThat(SCHEMA.validate(YAML.readTree(sample.toFile()))).isEmpty();
+    JsonNode policy = YAML.readTree(sample.toFile());
+    PolicySchema schema =
+        policy.path("kind").asText().equals("MailSenderPolicy") ? SENDERS : SCHEMA;
+    assertThat(schema.validate(policy)).isEmpty();
   }
 
   @Test
-  void thereAreFourSamples() throws IOException {
+  void thereAreFiveSamples() throws IOException {
     assertThat(samples().map(p -> p.getFileName().toString()))
         .containsExactly(
-            "exchange-hybrid.yaml", "imap-pop3.yaml", "mail-domains.yaml", "strict-tls13.yaml");
+            "exchange-hybrid.yaml",
+            "exchange-senders.yaml",
+            "imap-pop3.yaml",
+            "mail-domains.yaml",
+            "strict-tls13.yaml");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "senders: []| spec.senders: ",
+        "senders: [{name: a}]| spec.senders[0].addresses: a sender needs addresses or ehloNames",
+        "senders: [{name: a, addresses: [mail.example.com]}]| spec.senders[0].addresses[0]: does not match",
+        "senders: [{name: a, ehloNames: ['mail example']}]| spec.senders[0].ehloNames[0]: does not match",
+        "senders: [{name: A, addresses: [192.0.2.1]}]| spec.senders[0].name: does not match",
+        "senders: [{name: a, addresses: [192.0.2.1], software: Sendmail}]| spec.senders[0].software: does not have a value in the enumeration",
+        "senders: [{name: a, addresses: [192.0.2.1]}, {name: a, ehloNames: [b.example]}]| spec.senders: senders must have unique names",
+        "senders: [{name: a, addresses: [192.0.2.1]}], maxRecordAge: 30s| spec.maxRecordAge: maxRecordAge must be between 1m and 2160h",
+        "senders: [{name: a, addresses: [192.0.2.1]}], minimumVersion: TLSv1.0| spec.minimumVersion: does not have a value in the enumeration",
+      })
+  void rejectsEachInvalidSenderFieldByName(String spec, String expected) throws IOException {
+    List<String> errors =
+        SENDERS.validate(
+            YAML.readTree(
+                "apiVersion: mailtls.io/v1alpha1\nkind: MailSenderPolicy\n"
+                    + "metadata: {name: p, namespace: mail}\nspec: {"
+                    + spec
+                    + "}\n"));
+    assertThat(errors).hasSize(1);
+    assertThat(errors.getFirst()).startsWith(expected.strip());
   }
 
   @Test
