@@ -34,6 +34,6 @@ class AlertRunbooksTest {
         }
       }
     }
-    assertThat(alerts).isEqualTo(8);
+    assertThat(alerts).isEqualTo(11);
   }
 }

@@ -7,14 +7,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailtls.TestingProject;
+import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.http.AdminServer;
+import io.mailtls.policy.SenderPolicyCheck;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.Testbed;
+import io.mailtls.receiver.ReceiverCertificate;
+import io.mailtls.receiver.ReceiverLimits;
+import io.mailtls.receiver.ReceiverMode;
+import io.mailtls.receiver.ReceiverSettings;
+import io.mailtls.receiver.SessionLog;
+import io.mailtls.receiver.TestReceiver;
 import io.mailtls.schema.PolicySchema;
+import io.mailtls.sender.KnownSenders;
 import io.mailtls.standalone.PolicyFiles;
+import io.mailtls.standalone.SenderPolicyRunner;
 import io.mailtls.standalone.StandaloneRunner;
+import io.mailtls.status.ReceivedSessions;
+import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.VerdictChangeNotifier;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -56,6 +70,8 @@ class MonitoringIT {
   private static AdminServer admin;
   private static MailTlsMetrics metrics;
   private static Process prometheus;
+  private static TestReceiver receiver;
+  private static SenderPolicyRunner senderRunner;
   private static String prometheusUrl;
 
   @BeforeAll
@@ -82,6 +98,7 @@ class MonitoringIT {
             ProbeSettings.defaults().withCaFile(Testbed.caFile()), metrics, Clock.systemUTC(), 2);
     runner.start(PolicyFiles.load(policies, PolicySchema.fromClasspath()).policies());
     await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("mail", "edge") != null);
+    startReceiverWithOneOutdatedSender(policies);
     admin = AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry());
 
     int port = freePort();
@@ -120,6 +137,62 @@ class MonitoringIT {
   }
 
   /**
+   * The sending side in the same process: a test receiver, a MailSenderPolicy expecting two
+   * senders, and one real session from {@code openssl s_client -tls1} (an OutdatedTLS sender); the
+   * other sender stays NotSeen.
+   */
+  private static void startReceiverWithOneOutdatedSender(Path policies) throws Exception {
+    Path senders = Files.createDirectories(policies.resolveSibling("senders"));
+    Files.writeString(
+        senders.resolve("onprem.yaml"),
+        """
+        apiVersion: mailtls.io/v1alpha1
+        kind: MailSenderPolicy
+        metadata: {name: onprem, namespace: mail}
+        spec:
+          senders:
+            - {name: legacy, ehloNames: [legacy.sender.test]}
+            - {name: branch, addresses: ["192.0.2.0/24"]}
+        """);
+    ReceiverLimits limits = ReceiverLimits.defaults();
+    SessionLog sessions = new SessionLog(limits);
+    KnownSenders known = new KnownSenders();
+    ReceivedSessions.wire(sessions, known, metrics);
+    receiver =
+        TestReceiver.start(
+            new ReceiverSettings(
+                new InetSocketAddress("127.0.0.1", 0),
+                "receiver.test",
+                ReceiverMode.EXCHANGE_ONLINE,
+                limits,
+                ReceiverCertificate.selfSigned("receiver.test")),
+            sessions);
+    senderRunner =
+        new SenderPolicyRunner(
+            PolicyFiles.load(senders, PolicySchema.forSenderPolicies(), MailSenderPolicy.class)
+                .policies(),
+            new SenderPolicyCheck(sessions, known, "test receiver", Clock.systemUTC()),
+            new SenderStatusRecorder(metrics, VerdictChangeNotifier.NONE));
+    senderRunner.start();
+    run(
+        "Q\n",
+        "openssl",
+        "s_client",
+        "-brief",
+        "-starttls",
+        "smtp",
+        "-name",
+        "legacy.sender.test",
+        "-connect",
+        "127.0.0.1:" + receiver.port(),
+        "-tls1",
+        "-cipher",
+        "ALL:@SECLEVEL=0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sessions.size() == 1);
+    senderRunner.evaluateAll();
+  }
+
+  /**
    * The scrape job the Prometheus Operator generates for the chart's ServiceMonitor, with the
    * target labels its relabelings set from Kubernetes service discovery (here from fixed values: no
    * cluster), and {@code honor_labels} as the chart sets it (true) or not.
@@ -152,6 +225,12 @@ class MonitoringIT {
     }
     if (runner != null) {
       runner.close();
+    }
+    if (senderRunner != null) {
+      senderRunner.close();
+    }
+    if (receiver != null) {
+      receiver.close();
     }
   }
 
@@ -192,6 +271,9 @@ class MonitoringIT {
     expected.put("MailTLSCertificateExpiringSoon", Set.of());
     expected.put("MailTLSOperatorAbsent", Set.of());
     expected.put("MailTLSShardMissing", Set.of());
+    expected.put("MailTLSSenderOutdatedTLS", Set.of("legacy"));
+    expected.put("MailTLSSenderStartTLSNotUsed", Set.of());
+    expected.put("MailTLSSenderNotSeen", Set.of("branch"));
 
     Map<String, Set<String>> found = new HashMap<>();
     for (JsonNode rule : rules()) {
@@ -293,7 +375,7 @@ class MonitoringIT {
         }
       }
     }
-    assertThat(queries).isEqualTo(8);
+    assertThat(queries).isEqualTo(10);
     assertThat(empty).isEmpty();
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.get("type").asText().equals("query")) {
@@ -323,7 +405,11 @@ class MonitoringIT {
     Set<String> endpoints = new TreeSet<>();
     for (JsonNode series : response.path("data").path("result")) {
       if (!series.path("metric").path("job").asText().equals("without-honor-labels")) {
-        endpoints.add(series.path("metric").path("endpoint").asText());
+        JsonNode labels = series.path("metric");
+        endpoints.add(
+            labels.has("sender")
+                ? labels.path("sender").asText()
+                : labels.path("endpoint").asText());
       }
     }
     return endpoints;
