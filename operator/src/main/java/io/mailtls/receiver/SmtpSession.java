@@ -48,6 +48,7 @@ final class SmtpSession {
   private boolean mailGiven;
   private boolean recipientGiven;
   private boolean plaintextRefused;
+  private String finding;
   private int badCommands;
 
   SmtpSession(Socket socket, ReceiverSettings settings, BcTlsCrypto crypto) {
@@ -117,12 +118,12 @@ final class SmtpSession {
           if (!recipientGiven) {
             bad("503 5.5.1 Need RCPT command");
           } else {
-            // Refused at the DATA command: the message body is never read, let alone kept.
-            String finding = startTls ? Finding.withTls(hello, negotiated) : Finding.withoutTls();
+            // Refused at the DATA command: the message body is never read, let alone kept. The
+            // session goes on (a sender may QUIT or try again); its outcome is now this test.
+            finding = startTls ? Finding.withTls(hello, negotiated) : Finding.withoutTls();
+            mailGiven = false;
+            recipientGiven = false;
             reply(finding);
-            return record(
-                startTls ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS,
-                finding);
           }
         }
         case "RSET" -> {
@@ -265,11 +266,15 @@ final class SmtpSession {
     return record(SessionOutcome.NO_MAIL_ATTEMPT, detail + " before STARTTLS or MAIL FROM");
   }
 
+  /**
+   * The session as it ended; a session that reached DATA is a test whatever came after, and one
+   * refused for plaintext stays that unless it went on to STARTTLS.
+   */
   private SessionRecord record(SessionOutcome outcome, String detail) {
-    if (outcome != SessionOutcome.TESTED_WITH_TLS
-        && outcome != SessionOutcome.TESTED_WITHOUT_TLS
-        && plaintextRefused
-        && !startTls) {
+    if (finding != null) {
+      outcome = startTls ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS;
+      detail = finding;
+    } else if (plaintextRefused && !startTls) {
       outcome = SessionOutcome.PLAINTEXT_REFUSED;
     }
     return new SessionRecord(

@@ -240,6 +240,55 @@ class TestReceiverTest {
   }
 
   @Test
+  void aThousandConnectionsAtOnceAreBoundedAndTheReceiverStillServes() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE, ReceiverLimits.defaults().withSessions(64, 64));
+    List<java.net.Socket> sockets = new ArrayList<>();
+    int greeted = 0;
+    int refused = 0;
+    try {
+      for (int i = 0; i < 1000; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", receiver.port());
+        socket.setSoTimeout(10_000);
+        sockets.add(socket);
+        String first =
+            new java.io.BufferedReader(
+                    new java.io.InputStreamReader(
+                        socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
+        if (first.startsWith("220 ")) {
+          greeted++;
+        } else if (first.startsWith("421 4.7.0 ")) {
+          refused++;
+        }
+      }
+    } finally {
+      for (java.net.Socket socket : sockets) {
+        socket.close();
+      }
+    }
+
+    assertThat(greeted).isEqualTo(64);
+    assertThat(refused).isEqualTo(936);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> log.count(SessionOutcome.NO_MAIL_ATTEMPT) == 64);
+    assertThat(log.count(SessionOutcome.BUSY)).isEqualTo(936);
+    assertThat(log.size()).isEqualTo(32); // remembered: the newest 32 of one client address
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      assertThat(sender.reply()).startsWith("220 ");
+      sender.send("EHLO after.sender.test");
+      sender.send("STARTTLS");
+      sender.startTls("receiver.test", "TLSv1.3");
+      sender.send("EHLO after.sender.test");
+      sender.send("MAIL FROM:<a@sender.test>");
+      sender.send("RCPT TO:<b@receiver.test>");
+      assertThat(sender.send("DATA")).startsWith("554 5.7.0 ");
+      // The body a sender might push anyway is read as commands, never as a message.
+      assertThat(sender.send("Subject: hello")).startsWith("500 5.5.2 ");
+    }
+  }
+
+  @Test
   void sessionsBeyondTheLimitPerAddressAreRefusedAndOnlyCounted() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE, ReceiverLimits.defaults().withSessions(100, 2));
     List<TestingSender> senders = new ArrayList<>();
