@@ -4,6 +4,8 @@
 #
 # Usage: bench/run.sh [--quick] [--name=value ...]
 #        bench/run.sh scale [--policies=1000] [--jvm=-Xmx128m,-XX:+UseSerialGC] [--operator-args=...]
+#        bench/run.sh scrape          figure (f), /metrics at 10,000 endpoints
+#        bench/run.sh receiver [--senders=16] [--sessions=12000]   figure (g), the test receiver
 #   --quick          fewer samples (about a minute of measuring instead of several)
 #   --name=value     passed to io.mailtls.bench.BenchMain (`--help` lists them) or OperatorScale
 # Environment:
@@ -34,6 +36,9 @@ if [[ ${1:-} == scale ]]; then
   shift
 elif [[ ${1:-} == scrape ]]; then
   MAIN=io.mailtls.bench.MetricsScrape # figure (f): no testbed, no sslscan
+  shift
+elif [[ ${1:-} == receiver ]]; then
+  MAIN=io.mailtls.bench.ReceiverLoad # figure (g): no testbed, no sslscan
   shift
 fi
 ARGS=()
@@ -67,6 +72,12 @@ CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
 if [[ $MAIN == *MetricsScrape ]]; then
   mkdir -p "$OUT"
   timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" 2>&1 | tee "$OUT/scrape.log"
+  exit "${PIPESTATUS[0]}"
+fi
+if [[ $MAIN == *ReceiverLoad ]]; then
+  mkdir -p "$OUT"
+  timeout --kill-after=30 "$LIMIT" java -cp "$CP" "$MAIN" --jar="$ROOT/operator/target/mailtls.jar" \
+    --out="$OUT" "${ARGS[@]}" 2>&1 | tee "$OUT/receiver.log.txt"
   exit "${PIPESTATUS[0]}"
 fi
 

@@ -255,7 +255,7 @@ public final class OperatorScale {
         java.nio.file.StandardOpenOption.APPEND);
   }
 
-  private static long rssKib(long pid, String field) throws IOException {
+  static long rssKib(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
@@ -265,7 +265,7 @@ public final class OperatorScale {
   }
 
   /** User plus system CPU time of a process, from /proc (clock ticks of 1/100 s). */
-  private static double cpuSeconds(long pid) throws IOException {
+  static double cpuSeconds(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
