@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.api.MailSenderPolicyStatus;
@@ -12,6 +13,8 @@ import io.mailtls.status.PolicyRef;
 import io.mailtls.status.SenderStatusRecorder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates a MailSenderPolicy against the test receiver's sessions and writes the verdicts into
@@ -34,6 +37,13 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
   private final SenderStatusRecorder recorder;
   private final Clock clock;
 
+  /**
+   * The status this process last wrote, by policy. A reconcile triggered by our own write can see
+   * the resource as it was before it (JOSDK hands over the event's copy); comparing with that would
+   * report every verdict as new. After a restart the map is empty and the stored status counts.
+   */
+  private final Map<ResourceID, MailSenderPolicyStatus> written = new ConcurrentHashMap<>();
+
   MailSenderPolicyReconciler(ReceiverRuntime receiver, SenderStatusRecorder recorder, Clock clock) {
     this.receiver = receiver;
     this.recorder = recorder;
@@ -49,25 +59,33 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
             policy.getMetadata().getName(),
             policy.getMetadata().getUid());
     String key = ref.toString();
+    ResourceID id = ResourceID.fromResource(policy);
     if (context.isPrimaryResourceDeleted()) {
+      written.remove(id);
       receiver.check().forget(key);
       recorder.forget(ref);
       return UpdateControl.noUpdate();
     }
     long generation = policy.getMetadata().getGeneration();
+    MailSenderPolicyStatus previous = written.getOrDefault(id, policy.getStatus());
     String failure = receiver.failure();
     MailSenderPolicyStatus next =
         failure != null
-            ? SenderStatusBuilder.receiverNotRunning(
-                policy.getStatus(), generation, failure, clock.instant())
-            : receiver.check().evaluate(key, policy.getSpec(), generation, policy.getStatus());
-    boolean written =
+            ? SenderStatusBuilder.receiverNotRunning(previous, generation, failure, clock.instant())
+            : receiver.check().evaluate(key, policy.getSpec(), generation, previous);
+    boolean stored =
         recorder.record(
             ref,
-            policy.getStatus(),
+            previous,
             next,
-            status -> StatusPatch.write(policy, context, status, MailSenderPolicy::new));
-    return written
+            status -> {
+              boolean exists = StatusPatch.write(policy, context, status, MailSenderPolicy::new);
+              if (exists) {
+                written.put(id, status);
+              }
+              return exists;
+            });
+    return stored
         ? UpdateControl.<MailSenderPolicy>noUpdate().rescheduleAfter(RECHECK)
         : UpdateControl.noUpdate();
   }
