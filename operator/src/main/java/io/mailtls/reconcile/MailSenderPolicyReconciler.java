@@ -66,6 +66,9 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
       recorder.forget(ref);
       return UpdateControl.noUpdate();
     }
+    if (receiver.starting()) {
+      return UpdateControl.<MailSenderPolicy>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    }
     long generation = policy.getMetadata().getGeneration();
     MailSenderPolicyStatus previous = written.getOrDefault(id, policy.getStatus());
     String failure = receiver.failure();

@@ -209,10 +209,10 @@ public final class MailTlsOperator implements AutoCloseable {
         .description("How many shards the policies are split into, by the shard of this replica")
         .tag("shard", String.valueOf(config.shard().index()))
         .register(metrics.registry());
-    operator.start();
     if (receiving != null && config.leaderElection() == null) {
-      receiving.start();
+      receiving.start(); // no Lease to wait for: this replica does all the work
     }
+    operator.start();
     return new MailTlsOperator(operator, stopping, prober.progress(), receiving);
   }
 

@@ -75,7 +75,12 @@ public final class ReceiverRuntime implements AutoCloseable {
     return receiver == null ? -1 : receiver.port();
   }
 
-  /** Null while the receiver runs, else why it does not. */
+  /** Not started yet, nor failed to: the verdicts wait for it rather than say it is down. */
+  boolean starting() {
+    return running.get() == null && failure == null;
+  }
+
+  /** Why the receiver does not run (it could not listen), or null. */
   String failure() {
     return running.get() != null ? null : failure;
   }

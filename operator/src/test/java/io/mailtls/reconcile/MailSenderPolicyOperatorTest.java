@@ -24,6 +24,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,13 @@ class MailSenderPolicyOperatorTest {
   @BeforeEach
   void createCrd() throws Exception {
     TestingCrd.install(client);
+  }
+
+  /** The mock server lives as long as the class: each test starts without policies or Events. */
+  @AfterEach
+  void deletePoliciesAndEvents() {
+    client.resources(MailSenderPolicy.class).inNamespace(TestingPolicies.NAMESPACE).delete();
+    client.v1().events().inNamespace(TestingPolicies.NAMESPACE).delete();
   }
 
   @Test
@@ -81,7 +89,9 @@ class MailSenderPolicyOperatorTest {
             metrics,
             RECEIVER)) {
       // The first evaluation: every sender NotSeen, and the receiver knows whom to expect.
-      await().atMost(Duration.ofSeconds(30)).until(() -> status(), s -> s != null);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> status(), s -> s != null && s.senders().size() == 3);
       int port = operator.receiverPort();
       try (TestingSender legacy = new TestingSender(port)) {
         legacy.reply();
@@ -157,12 +167,50 @@ class MailSenderPolicyOperatorTest {
     }
   }
 
+  @Test
+  void aReceiverThatCannotListenIsReportedNotGuessed() throws Exception {
+    MailSenderPolicy policy = new MailSenderPolicy();
+    policy.getMetadata().setName("unheard");
+    policy.getMetadata().setNamespace(TestingPolicies.NAMESPACE);
+    policy.setSpec(
+        new MailSenderPolicySpec(
+            List.of(new SenderSpec("anyone", List.of("127.0.0.1"), null, null)), null, null, null));
+    client.resource(policy).create();
+    try (java.net.ServerSocket taken =
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        MailTlsOperator operator =
+            MailTlsOperator.start(
+                client,
+                TestingPolicies.operatorConfig(null, Duration.ofSeconds(5)),
+                new MailTlsMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+                new ReceiverRuntime.Config(
+                    new ReceiverSettings(
+                        new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
+                        "receiver.test",
+                        ReceiverMode.EXCHANGE_ONLINE,
+                        ReceiverLimits.defaults(),
+                        RECEIVER.settings().certificate()),
+                    null))) {
+      MailSenderPolicyStatus status =
+          await().atMost(Duration.ofSeconds(30)).until(() -> status("unheard"), s -> s != null);
+      assertThat(status.condition("Ready").getReason()).isEqualTo("ReceiverNotRunning");
+      assertThat(status.condition("Ready").getMessage())
+          .startsWith("the test receiver cannot listen on /127.0.0.1:" + taken.getLocalPort());
+      assertThat(status.condition("Compliant").getStatus()).isEqualTo("Unknown");
+      assertThat(status.senders()).isNullOrEmpty();
+    }
+  }
+
   private static MailSenderPolicyStatus status() {
+    return status("onprem");
+  }
+
+  private static MailSenderPolicyStatus status(String name) {
     MailSenderPolicy stored =
         client
             .resources(MailSenderPolicy.class)
             .inNamespace(TestingPolicies.NAMESPACE)
-            .withName("onprem")
+            .withName(name)
             .get();
     return stored == null ? null : stored.getStatus();
   }
