@@ -6,6 +6,7 @@ import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.SenderPolicyCheck;
 import io.mailtls.receiver.ReceiverSettings;
 import io.mailtls.receiver.SessionLog;
+import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.TestReceiver;
 import io.mailtls.schema.PolicySchema;
 import io.mailtls.sender.KnownSenders;
@@ -96,7 +97,12 @@ public final class ReceiveCommand implements Callable<Integer> {
             AdminServer.start(service.metricsPort)
                 .metrics("/metrics", metrics.prometheusRegistry());
         AdminServer health = AdminServer.start(service.healthPort).check("/healthz", () -> true)) {
-      sessions.onRecord(session -> runner.evaluateAll());
+      sessions.onRecord(
+          session -> {
+            if (session.outcome() != SessionOutcome.BUSY) {
+              runner.evaluateSoon();
+            }
+          });
       runner.start();
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
       LoggerFactory.getLogger(ReceiveCommand.class)

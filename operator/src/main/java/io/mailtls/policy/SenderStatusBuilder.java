@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 /**
  * A MailSenderPolicy's status from its senders' assessments. The receiver remembers sessions in
  * memory only; so a sender the receiver has not seen since it started keeps its previous entry
- * while that entry is younger than the policy's maximum record age: a restart, or a new leader,
- * loses no finding.
+ * while that entry is younger than the policy's maximum record age and the spec is unchanged: a
+ * restart, or a new leader, loses no finding. A spec that cannot be evaluated, or a receiver that
+ * cannot listen, shows no entries at all: they would belong to another spec or to no receiver.
  */
 public final class SenderStatusBuilder {
   public static final String READY = "Ready";
@@ -48,8 +49,12 @@ public final class SenderStatusBuilder {
     List<SenderStatus> senders = new ArrayList<>();
     for (SenderAssessment assessment : assessments) {
       SenderStatus kept = before.get(assessment.sender());
+      // Only under the same spec: a verdict found against another minimum version, STARTTLS rule
+      // or address list says nothing about this one.
       boolean keep =
           assessment.verdict() == SenderVerdict.NOT_SEEN
+              && previous != null
+              && Long.valueOf(generation).equals(previous.observedGeneration())
               && kept != null
               && kept.lastSeen() != null
               && !SenderVerdict.NOT_SEEN.reason().equals(kept.verdict())
@@ -82,7 +87,7 @@ public final class SenderStatusBuilder {
         previous, generation, REASON_INVALID_SPEC, "the spec is invalid: " + problems, now);
   }
 
-  /** No receiver runs here (it could not listen): nothing is known, the last entries stay. */
+  /** No receiver runs here (it could not listen): nothing is known, so no entries are shown. */
   public static MailSenderPolicyStatus receiverNotRunning(
       MailSenderPolicyStatus previous, long generation, String why, Instant now) {
     return notEvaluated(previous, generation, REASON_RECEIVER_NOT_RUNNING, why, now);
@@ -95,8 +100,8 @@ public final class SenderStatusBuilder {
     return new MailSenderPolicyStatus(
         generation,
         previous == null ? null : previous.lastChangeTime(),
-        previous == null ? new SenderSummary(0, 0, 0, 0) : previous.summary(),
-        previous == null ? List.of() : previous.senders(),
+        new SenderSummary(0, 0, 0, 0),
+        List.of(),
         PolicyConditions.merge(previous == null ? null : previous.conditions(), ready, compliant));
   }
 

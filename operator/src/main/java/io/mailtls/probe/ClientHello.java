@@ -6,25 +6,51 @@ import java.util.Optional;
 /**
  * What a TLS client offered in its ClientHello, as read from the wire before any TLS library saw
  * it: the test receiver records this for every sending server, including ones whose versions the
- * JDK would refuse to talk to.
+ * JDK would refuse to talk to. Only what the verdicts need is kept (not the suite list: a hostile
+ * hello may carry thousands).
  *
  * @param offeredVersions the versions offered, oldest first: the {@code supported_versions} list
  *     when the client sent one, else its legacy version alone (which is only its highest)
  * @param fromSupportedVersions whether the versions come from {@code supported_versions}
- * @param cipherSuites the suites offered, in the client's order, without signalling values
+ * @param suiteCount how many cipher suites were offered, signalling values not counted
+ * @param modernSuitesOffered whether an ECDHE suite with an AEAD cipher, or a TLS 1.3 suite, is
+ *     among them: what a TLS 1.2-only peer such as Office 365 expects
+ * @param fallbackSignalled whether the hello carries TLS_FALLBACK_SCSV (RFC 7507): a retry at a
+ *     lower version after a failed attempt, which says nothing of the client's best
  * @param serverName the SNI host name, or null when the client sent none
  * @param sslv2Format whether the hello came in the SSLv2-compatible format of very old clients
  */
 public record ClientHello(
     List<TlsVersion> offeredVersions,
     boolean fromSupportedVersions,
-    List<Integer> cipherSuites,
+    int suiteCount,
+    boolean modernSuitesOffered,
+    boolean fallbackSignalled,
     String serverName,
     boolean sslv2Format) {
 
+  /** TLS_FALLBACK_SCSV: a signal, not a suite. */
+  static final int FALLBACK_SCSV = 0x5600;
+
   public ClientHello {
     offeredVersions = List.copyOf(offeredVersions);
-    cipherSuites = List.copyOf(cipherSuites);
+  }
+
+  /** From the suites as offered (signalling values other than the fallback SCSV removed). */
+  public ClientHello(
+      List<TlsVersion> offeredVersions,
+      boolean fromSupportedVersions,
+      List<Integer> suites,
+      String serverName,
+      boolean sslv2Format) {
+    this(
+        offeredVersions,
+        fromSupportedVersions,
+        (int) suites.stream().filter(s -> s != FALLBACK_SCSV).count(),
+        suites.stream().anyMatch(CipherSuites::isModern),
+        suites.contains(FALLBACK_SCSV),
+        serverName,
+        sslv2Format);
   }
 
   public Optional<TlsVersion> highestOffered() {
@@ -35,11 +61,6 @@ public record ClientHello(
 
   public boolean offersAtLeast(TlsVersion minimum) {
     return highestOffered().map(v -> v.isAtLeast(minimum)).orElse(false);
-  }
-
-  /** Whether any ECDHE suite with an AEAD cipher (or a TLS 1.3 suite) is among the offered. */
-  public boolean modernSuitesOffered() {
-    return cipherSuites.stream().anyMatch(CipherSuites::isModern);
   }
 
   /**

@@ -49,6 +49,7 @@ public final class ClientHelloReader {
       return readSslv2(in, first[0], raw);
     }
     ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+    int helloLength = -1;
     byte[] header = concat(first, readFully(in, RECORD_HEADER - 1, raw));
     while (true) {
       if ((header[0] & 0xFF) != CONTENT_HANDSHAKE) {
@@ -60,20 +61,20 @@ public final class ClientHelloReader {
         throw new MalformedHello("a TLS record of impossible length " + length);
       }
       handshake.writeBytes(readFully(in, length, raw));
-      byte[] messages = handshake.toByteArray();
-      if (messages.length >= 4) {
-        if (messages[0] != ClientHelloBuilder.HANDSHAKE_CLIENT_HELLO) {
+      if (helloLength < 0 && handshake.size() >= 4) {
+        byte[] start = handshake.toByteArray(); // once: the message header
+        if (start[0] != ClientHelloBuilder.HANDSHAKE_CLIENT_HELLO) {
           throw new MalformedHello("the first handshake message is not a ClientHello");
         }
-        int helloLength = ((messages[1] & 0xFF) << 16) | u16(messages, 2);
+        helloLength = ((start[1] & 0xFF) << 16) | u16(start, 2);
         if (helloLength > MAX_HELLO_BYTES) {
           throw new MalformedHello(
               "a ClientHello of " + helloLength + " bytes (limit " + MAX_HELLO_BYTES + ")");
         }
-        if (messages.length >= 4 + helloLength) {
-          ByteBuffer body = ByteBuffer.wrap(messages, 4, helloLength);
-          return new Capture(parseBody(body), raw.toByteArray());
-        }
+      }
+      if (helloLength >= 0 && handshake.size() >= 4 + helloLength) {
+        ByteBuffer body = ByteBuffer.wrap(handshake.toByteArray(), 4, helloLength);
+        return new Capture(parseBody(body), raw.toByteArray());
       }
       header = readFully(in, RECORD_HEADER, raw);
     }
@@ -173,11 +174,12 @@ public final class ClientHelloReader {
     }
   }
 
-  /** The renegotiation SCSV, the fallback SCSV and GREASE values are signals, not suites. */
+  /**
+   * The renegotiation SCSV and GREASE values are signals, not suites. (The fallback SCSV is kept
+   * for {@link ClientHello}, which records it as a signal.)
+   */
   private static boolean isSignalling(int suite) {
-    return suite == CipherSuites.EMPTY_RENEGOTIATION_INFO_SCSV
-        || suite == 0x5600
-        || (suite & 0x0F0F) == 0x0A0A;
+    return suite == CipherSuites.EMPTY_RENEGOTIATION_INFO_SCSV || (suite & 0x0F0F) == 0x0A0A;
   }
 
   private static byte[] readFully(InputStream in, int n, ByteArrayOutputStream raw)

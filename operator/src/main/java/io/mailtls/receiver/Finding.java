@@ -27,8 +27,14 @@ final class Finding {
         + "; not delivered";
   }
 
-  static String withoutTls() {
-    return "554 5.7.0 mailtls test receiver: you did not use STARTTLS although it was offered;"
-        + " Office 365 refuses that with 451 5.7.3; not delivered";
+  /**
+   * @param offered whether STARTTLS was offered (after EHLO); after HELO it cannot be
+   */
+  static String withoutTls(boolean offered) {
+    return "554 5.7.0 mailtls test receiver: "
+        + (offered
+            ? "you did not use STARTTLS although it was offered"
+            : "you sent HELO, not EHLO, so STARTTLS could not even be offered")
+        + "; Office 365 refuses that with 451 5.7.3; not delivered";
   }
 }

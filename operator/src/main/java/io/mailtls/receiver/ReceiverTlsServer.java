@@ -28,7 +28,11 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * security properties (the same JVM talks to the Kubernetes API).
  */
 final class ReceiverTlsServer extends DefaultTlsServer {
-  /** Static-RSA suites: all that some TLS 1.0 senders (Windows Server 2003/2008) offer. */
+  /**
+   * Static-RSA suites: all that some senders (Windows Server 2003/2008) offer. Accepted in both
+   * modes: the question is the version a sender reaches, and whether Office 365 still takes a given
+   * suite is not for this receiver to decide (the status shows modernSuitesOffered).
+   */
   private static final int[] LEGACY_SUITES = {
     CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA,
     CipherSuite.TLS_RSA_WITH_AES_128_CBC_SHA,
@@ -79,9 +83,6 @@ final class ReceiverTlsServer extends DefaultTlsServer {
   @Override
   protected int[] getSupportedCipherSuites() {
     int[] modern = super.getSupportedCipherSuites();
-    if (mode == ReceiverMode.EXCHANGE_ONLINE) {
-      return modern;
-    }
     int[] all = new int[modern.length + LEGACY_SUITES.length];
     System.arraycopy(modern, 0, all, 0, modern.length);
     System.arraycopy(LEGACY_SUITES, 0, all, modern.length, LEGACY_SUITES.length);

@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sessions the receiver remembers: at most {@link ReceiverLimits#maxRecordsPerAddress()} per
- * client address (newest kept) and {@link ReceiverLimits#maxRecords()} in all (the least recently
- * active address gives up its oldest first), so one noisy client cannot push everyone else's
- * records out. Counters per outcome count every session ever recorded.
+ * client (an address, or an IPv6 /64; newest kept) and {@link ReceiverLimits#maxRecords()} in all
+ * (the least recently active address gives up its oldest first), so one noisy client cannot push
+ * everyone else's records out. Counters per outcome count every session ever recorded.
  */
 public final class SessionLog {
   private final int maxRecords;
@@ -45,11 +46,18 @@ public final class SessionLog {
     if (record.outcome() != SessionOutcome.BUSY) {
       remember(record);
     }
-    listeners.forEach(l -> l.accept(record));
+    for (Consumer<SessionRecord> listener : listeners) {
+      try {
+        listener.accept(record);
+      } catch (RuntimeException e) { // a listener's bug must not cost the session or the thread
+        LoggerFactory.getLogger(SessionLog.class).warn("a session listener failed", e);
+      }
+    }
   }
 
   private synchronized void remember(SessionRecord record) {
-    Deque<SessionRecord> sessions = byAddress.remove(record.clientAddress());
+    String client = ClientKey.of(record.clientAddress());
+    Deque<SessionRecord> sessions = byAddress.remove(client);
     if (sessions == null) {
       sessions = new ArrayDeque<>();
     }
@@ -59,7 +67,7 @@ public final class SessionLog {
       sessions.removeLast();
       size--;
     }
-    byAddress.put(record.clientAddress(), sessions); // now the most recently active
+    byAddress.put(client, sessions); // now the most recently active
     Iterator<Deque<SessionRecord>> oldest = byAddress.values().iterator();
     while (size > maxRecords) {
       Deque<SessionRecord> victim = oldest.next();

@@ -16,6 +16,11 @@ public enum SessionOutcome {
    * TLS 1.2-only peer such as Office 365 refuses it too.
    */
   NO_COMMON_CIPHER("NoCommonCipher"),
+  /**
+   * A version and suite were agreed, then the sender refused the receiver's certificate (a
+   * certificate alert): it can use that version; trusting this receiver is another matter.
+   */
+  CERTIFICATE_REJECTED("CertificateRejected"),
   /** A complete ClientHello was read, then the handshake failed (an alert, a close). */
   HANDSHAKE_FAILED("HandshakeFailed"),
   /** MAIL FROM without STARTTLS, refused with 451 5.7.3 (STARTTLS required). */
@@ -49,7 +54,13 @@ public enum SessionOutcome {
         || this == TLS_NEGOTIATED
         || this == VERSION_REFUSED
         || this == NO_COMMON_CIPHER
+        || this == CERTIFICATE_REJECTED
         || this == HANDSHAKE_FAILED;
+  }
+
+  /** Sessions in which a handshake completed, or got as far as the sender's certificate check. */
+  public boolean agreedOnTls() {
+    return this == TESTED_WITH_TLS || this == TLS_NEGOTIATED || this == CERTIFICATE_REJECTED;
   }
 
   /** Sessions in which the sender sent MAIL FROM although STARTTLS was offered and not used. */

@@ -22,6 +22,7 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP session with a sending server: the dialogue up to DATA, where the message is always
@@ -29,6 +30,16 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * so that a sender is recorded with what it offered even when no handshake follows.
  */
 final class SmtpSession {
+  /** Alerts with which a client refuses the server's certificate (RFC 8446 6.2). */
+  private static final java.util.Set<Short> CERTIFICATE_ALERTS =
+      java.util.Set.of(
+          AlertDescription.bad_certificate,
+          AlertDescription.unsupported_certificate,
+          AlertDescription.certificate_revoked,
+          AlertDescription.certificate_expired,
+          AlertDescription.certificate_unknown,
+          AlertDescription.unknown_ca);
+
   /** The fatal protocol_version alert a TLS 1.2-only server sends to an older client. */
   private static final byte[] PROTOCOL_VERSION_ALERT = {0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46};
 
@@ -48,7 +59,10 @@ final class SmtpSession {
   private boolean mailGiven;
   private boolean recipientGiven;
   private boolean plaintextRefused;
+  private boolean extended;
+  private boolean tlsUp;
   private String finding;
+  private boolean findingOverTls;
   private int badCommands;
 
   SmtpSession(Socket socket, ReceiverSettings settings, BcTlsCrypto crypto) {
@@ -78,6 +92,10 @@ final class SmtpSession {
       return record(SessionOutcome.TIMEOUT, "no bytes from the sender for " + limits.idleTimeout());
     } catch (IOException e) {
       return ended(socket.isClosed() ? "the session ran out of time" : "the connection broke");
+    } catch (RuntimeException e) {
+      // A bug of ours or of a library, never the sender's verdict: classified and logged.
+      LoggerFactory.getLogger(SmtpSession.class).warn("test session failed unexpectedly", e);
+      return record(SessionOutcome.PROTOCOL_VIOLATION, "the receiver failed: " + e);
     }
   }
 
@@ -120,7 +138,8 @@ final class SmtpSession {
           } else {
             // Refused at the DATA command: the message body is never read, let alone kept. The
             // session goes on (a sender may QUIT or try again); its outcome is now this test.
-            finding = startTls ? Finding.withTls(hello, negotiated) : Finding.withoutTls();
+            findingOverTls = tlsUp;
+            finding = tlsUp ? Finding.withTls(hello, negotiated) : Finding.withoutTls(extended);
             mailGiven = false;
             recipientGiven = false;
             reply(finding);
@@ -149,6 +168,7 @@ final class SmtpSession {
   private void ehlo(String argument, boolean extended) throws IOException {
     ehloName = ServerText.clean(argument.isEmpty() ? null : argument, 253);
     greeted = true;
+    this.extended = extended;
     mailGiven = false;
     recipientGiven = false;
     String name = settings.hostName();
@@ -200,11 +220,13 @@ final class SmtpSession {
           SessionOutcome.VERSION_REFUSED,
           "offered "
               + hello.describeOffer()
-              + "; the receiver ("
-              + settings.mode()
-              + ") accepts "
-              + lowest.label()
-              + " and newer, so it sent protocol_version and closed");
+              + (hello.sslv2Format()
+                  ? " in the SSLv2 format, which the receiver does not speak; it closed"
+                  : "; the receiver ("
+                      + settings.mode()
+                      + ") accepts "
+                      + lowest.label()
+                      + " and newer, so it sent protocol_version and closed"));
     }
     InputStream replayed = new SequenceInputStream(new ByteArrayInputStream(capture.raw()), in);
     TlsServerProtocol protocol = new TlsServerProtocol(replayed, out);
@@ -217,6 +239,7 @@ final class SmtpSession {
       return handshakeFailed(e, server);
     }
     negotiated = TlsVersion.fromCode(server.agreedVersionCode()).orElse(null);
+    tlsUp = true;
     in = new BufferedInputStream(protocol.getInputStream());
     out = protocol.getOutputStream();
     commands = new CommandReader(in, settings.limits().maxLineBytes());
@@ -227,9 +250,11 @@ final class SmtpSession {
   }
 
   private SessionRecord handshakeFailed(IOException e, ReceiverTlsServer server) {
-    if (e instanceof TlsFatalAlertReceived) {
+    if (e instanceof TlsFatalAlertReceived received) {
+      boolean certificate =
+          negotiated != null && CERTIFICATE_ALERTS.contains(received.getAlertDescription());
       return record(
-          SessionOutcome.HANDSHAKE_FAILED,
+          certificate ? SessionOutcome.CERTIFICATE_REJECTED : SessionOutcome.HANDSHAKE_FAILED,
           "the sender ended the handshake with alert " + server.alertReceived());
     }
     if (e instanceof TlsFatalAlert alert) {
@@ -255,7 +280,7 @@ final class SmtpSession {
   }
 
   private SessionRecord ended(String detail) {
-    if (negotiated != null) {
+    if (tlsUp) {
       return record(SessionOutcome.TLS_NEGOTIATED, detail + " after the handshake");
     }
     if (plaintextRefused) {
@@ -271,9 +296,15 @@ final class SmtpSession {
    * refused for plaintext stays that unless it went on to STARTTLS.
    */
   private SessionRecord record(SessionOutcome outcome, String detail) {
-    if (finding != null) {
-      outcome = startTls ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS;
+    if (finding != null && startTls == findingOverTls) {
+      // The test was made; nothing tried since (a STARTTLS after a plaintext test would be).
+      outcome = findingOverTls ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS;
       detail = finding;
+    } else if (tlsUp
+        && (outcome == SessionOutcome.TIMEOUT || outcome == SessionOutcome.PROTOCOL_VIOLATION)) {
+      // What was seen stays seen: TLS was up, whatever the sender did after.
+      detail = detail + " after the handshake";
+      outcome = SessionOutcome.TLS_NEGOTIATED;
     } else if (plaintextRefused && !startTls) {
       outcome = SessionOutcome.PLAINTEXT_REFUSED;
     }

@@ -2,7 +2,6 @@ package io.mailtls.receiver;
 
 import io.mailtls.dns.AddressText;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,10 @@ public final class TestReceiver implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("mailtls-receiver-deadlines").unstarted(r));
   private final AtomicInteger active = new AtomicInteger();
-  private final Map<InetAddress, AtomicInteger> activeByAddress = new ConcurrentHashMap<>();
+
+  /** Sessions at once by client (an IPv4 address, or an IPv6 /64: see {@link ClientKey}). */
+  private final Map<String, Integer> activeByClient = new ConcurrentHashMap<>();
+
   private final Thread acceptor;
 
   private TestReceiver(ReceiverSettings settings, SessionLog log) throws IOException {
@@ -70,42 +72,66 @@ public final class TestReceiver implements AutoCloseable {
       } catch (IOException e) {
         if (!server.isClosed()) {
           LOG.warn("test receiver: accept failed: {}", e.toString());
+          pause(); // e.g. out of file descriptors: do not spin
         }
         continue;
       }
-      admit(socket);
+      try {
+        admit(socket);
+      } catch (RuntimeException e) { // closing (executors shut down), or a bug: never the loop
+        closeQuietly(socket);
+        if (!server.isClosed()) {
+          LOG.warn("test receiver: could not start a session", e);
+        }
+      }
     }
   }
 
   private void admit(Socket socket) {
-    InetAddress client = socket.getInetAddress();
-    AtomicInteger fromClient = activeByAddress.computeIfAbsent(client, a -> new AtomicInteger());
+    String client = ClientKey.of(socket.getInetAddress());
     ReceiverLimits limits = settings.limits();
-    if (active.incrementAndGet() > limits.maxSessions()
-        || fromClient.incrementAndGet() > limits.maxSessionsPerAddress()) {
-      refuseBusy(socket);
-      release(client, fromClient);
+    int all = active.incrementAndGet();
+    int fromClient = activeByClient.merge(client, 1, Integer::sum);
+    if (all > limits.maxSessions() || fromClient > limits.maxSessionsPerAddress()) {
+      try {
+        refuseBusy(socket);
+      } finally {
+        release(client);
+      }
       return;
     }
     var deadline =
         deadlines.schedule(
             () -> closeQuietly(socket), limits.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    sessions.execute(
-        () -> {
-          try {
-            log.add(new SmtpSession(socket, settings, crypto).run());
-          } finally {
-            deadline.cancel(false);
-            closeQuietly(socket);
-            release(client, fromClient);
-          }
-        });
+    try {
+      sessions.execute(
+          () -> {
+            try {
+              log.add(new SmtpSession(socket, settings, crypto).run());
+            } finally {
+              deadline.cancel(false);
+              closeQuietly(socket);
+              release(client);
+            }
+          });
+    } catch (RuntimeException e) {
+      deadline.cancel(false);
+      release(client);
+      throw e;
+    }
   }
 
-  private void release(InetAddress client, AtomicInteger fromClient) {
+  /** Both counts go down together; an address with no session left is forgotten. */
+  private void release(String client) {
     active.decrementAndGet();
-    if (fromClient.decrementAndGet() <= 0) {
-      activeByAddress.remove(client, fromClient);
+    activeByClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

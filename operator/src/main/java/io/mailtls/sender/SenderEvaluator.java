@@ -46,10 +46,7 @@ public final class SenderEvaluator {
           "no session from this sender in the last " + describe(requirements.maxAge()),
           null);
     }
-    List<SessionRecord> telling =
-        recent.stream()
-            .filter(s -> s.outcome().observedTls() || s.outcome().observedPlaintextMail())
-            .toList();
+    List<SessionRecord> telling = recent.stream().filter(SenderEvaluator::telling).toList();
     if (telling.isEmpty()) {
       SessionRecord latest = recent.get(0);
       return verdict(
@@ -59,7 +56,7 @@ public final class SenderEvaluator {
           recent.size()
               + " session(s) in the last "
               + describe(requirements.maxAge())
-              + ", none reached STARTTLS or MAIL FROM; the latest: "
+              + ", none showed what TLS the sender offers; the latest: "
               + latest.outcome()
               + " ("
               + latest.detail()
@@ -67,35 +64,60 @@ public final class SenderEvaluator {
           latest);
     }
     SessionRecord latest = telling.get(0);
-    if (latest.outcome().observedPlaintextMail()) {
-      Optional<SessionRecord> failedTls =
-          telling.stream()
-              .skip(1)
-              .filter(
-                  s -> s.outcome().observedTls() && s.outcome() != SessionOutcome.TESTED_WITH_TLS)
-              .filter(s -> s.negotiated() == null)
-              .filter(s -> !s.startedAt().isBefore(latest.startedAt().minus(FALLBACK_WINDOW)))
-              .findFirst();
-      if (failedTls.isPresent()) {
-        return fromTls(sender, requirements, failedTls.get(), "; it then retried without STARTTLS");
-      }
-      return requirements.startTlsRequired()
-          ? verdict(
-              sender,
-              requirements,
-              SenderVerdict.NO_STARTTLS,
-              "sent MAIL FROM without STARTTLS although it was offered ("
-                  + latest.outcome()
-                  + "); a peer that requires TLS, such as Office 365, answers 451 5.7.3",
-              latest)
+    if (!latest.outcome().observedPlaintextMail()) {
+      return fromTls(sender, requirements, latest, "");
+    }
+    // Plaintext right after a STARTTLS that did not get through is the sender falling back
+    // (Postfix retries opportunistic TLS as plaintext at once): the attempt is the finding.
+    Optional<SessionRecord> attempt =
+        recent.stream()
+            .filter(s -> s.startedAt().isBefore(latest.startedAt()))
+            .filter(s -> !s.startedAt().isBefore(latest.startedAt().minus(FALLBACK_WINDOW)))
+            .filter(s -> s.startTls() && !s.outcome().agreedOnTls())
+            .findFirst();
+    if (attempt.isPresent()) {
+      SessionRecord tried = attempt.get();
+      return tried.hello() != null && telling(tried)
+          ? fromTls(sender, requirements, tried, "; it then retried without STARTTLS")
           : verdict(
               sender,
               requirements,
-              SenderVerdict.COMPLIANT,
-              "sent without STARTTLS, which this policy allows",
-              latest);
+              SenderVerdict.INCONCLUSIVE,
+              "tried STARTTLS, which did not get through ("
+                  + tried.outcome()
+                  + ": "
+                  + tried.detail()
+                  + "), then sent without it",
+              tried);
     }
-    return fromTls(sender, requirements, latest, "");
+    return requirements.startTlsRequired()
+        ? verdict(
+            sender,
+            requirements,
+            SenderVerdict.NO_STARTTLS,
+            "sent MAIL FROM without STARTTLS ("
+                + latest.detail()
+                + "); a peer that requires TLS, such as Office 365, answers 451 5.7.3",
+            latest)
+        : verdict(
+            sender,
+            requirements,
+            SenderVerdict.COMPLIANT,
+            "sent without STARTTLS, which this policy allows",
+            latest);
+  }
+
+  /**
+   * A session that shows the sender's TLS (a complete hello, not a downgraded retry that carries
+   * the fallback signal) or its lack of it (MAIL FROM without STARTTLS).
+   */
+  private static boolean telling(SessionRecord session) {
+    if (session.outcome().observedPlaintextMail()) {
+      return true;
+    }
+    return session.outcome().observedTls()
+        && session.hello() != null
+        && !session.hello().fallbackSignalled();
   }
 
   private static SenderAssessment fromTls(
@@ -116,11 +138,12 @@ public final class SenderEvaluator {
               + more,
           session);
     }
-    if (session.negotiated() != null
+    if (session.outcome().agreedOnTls()
+        && session.negotiated() != null
         && session.negotiated().isAtLeast(requirements.minimumVersion())) {
       String after =
-          session.outcome() == SessionOutcome.HANDSHAKE_FAILED
-              ? "; the handshake then failed: " + session.detail()
+          session.outcome() == SessionOutcome.CERTIFICATE_REJECTED
+              ? "; it then refused the receiver's certificate: " + session.detail()
               : "";
       return verdict(
           sender,
@@ -129,26 +152,20 @@ public final class SenderEvaluator {
           offered + ", negotiated " + session.negotiated().label() + after + more,
           session);
     }
-    if (session.outcome() == SessionOutcome.NO_COMMON_CIPHER) {
-      return verdict(
-          sender,
-          requirements,
-          SenderVerdict.OUTDATED_TLS,
-          offered
-              + " but no cipher suite a TLS 1.2-only peer accepts (modern ECDHE/AEAD suites"
-              + " offered: "
-              + (hello.modernSuitesOffered() ? "yes" : "no")
-              + ")"
-              + more,
-          session);
-    }
+    // A handshake that broke off, or found no suite in common: the versions it offers are fine,
+    // whether it can finish a handshake with a TLS 1.2-only peer was not seen.
     return verdict(
         sender,
         requirements,
         SenderVerdict.INCONCLUSIVE,
         offered
-            + ", but the handshake ended before a version was agreed: "
+            + ", but no handshake was agreed: "
+            + session.outcome()
+            + " ("
             + session.detail()
+            + "; modern ECDHE/AEAD suites offered: "
+            + (hello.modernSuitesOffered() ? "yes" : "no")
+            + ")"
             + more,
         session);
   }

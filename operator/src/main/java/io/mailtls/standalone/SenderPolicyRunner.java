@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * MailSenderPolicies from files, evaluated against the test receiver after every session and on a
@@ -25,6 +26,7 @@ public final class SenderPolicyRunner implements AutoCloseable {
   private final SenderPolicyCheck check;
   private final SenderStatusRecorder recorder;
   private final Map<String, MailSenderPolicyStatus> statuses = new ConcurrentHashMap<>();
+  private final AtomicBoolean pending = new AtomicBoolean();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("mailtls-sender-policies").unstarted(r));
@@ -42,7 +44,21 @@ public final class SenderPolicyRunner implements AutoCloseable {
         this::evaluateAll, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Evaluates every policy now; safe to call from session threads. */
+  /**
+   * Asks for an evaluation soon, on the runner's own thread: sessions call this, and a burst of
+   * them costs one evaluation, never one each on the receiver's threads.
+   */
+  public void evaluateSoon() {
+    if (pending.compareAndSet(false, true)) {
+      timer.execute(
+          () -> {
+            pending.set(false);
+            evaluateAll();
+          });
+    }
+  }
+
+  /** Evaluates every policy now. */
   public synchronized void evaluateAll() {
     for (MailSenderPolicy policy : policies) {
       String key = key(policy);

@@ -152,13 +152,46 @@ class TestReceiverTest {
       sender.send("RCPT TO:<probe@receiver.test>");
       assertThat(sender.send("DATA"))
           .isEqualTo(
-              "554 5.7.0 mailtls test receiver: you did not use STARTTLS although it was offered;"
-                  + " Office 365 refuses that with 451 5.7.3; not delivered");
+              "554 5.7.0 mailtls test receiver: you sent HELO, not EHLO, so STARTTLS could not even"
+                  + " be offered; Office 365 refuses that with 451 5.7.3; not delivered");
     }
 
     SessionRecord record = onlyRecord();
     assertThat(record.outcome()).isEqualTo(SessionOutcome.TESTED_WITHOUT_TLS);
     assertThat(record.ehloName()).isEqualTo("plain.sender.test");
+  }
+
+  @Test
+  void aStarttlsThatBreaksOffAfterAPlaintextTestIsRecordedAsTheBrokenAttempt() throws Exception {
+    start(ReceiverMode.ANY_VERSION);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO odd.sender.test");
+      sender.send("MAIL FROM:<admin@sender.test>");
+      sender.send("RCPT TO:<probe@receiver.test>");
+      assertThat(sender.send("DATA")).startsWith("554 5.7.0 ");
+      assertThat(sender.send("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.MALFORMED_HELLO);
+    assertThat(record.hello()).isNull();
+  }
+
+  @Test
+  void sessionsRefusedByTheOverallLimitLeaveNoCountBehind() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE, ReceiverLimits.defaults().withSessions(1, 8));
+    for (int round = 0; round < 3; round++) {
+      try (TestingSender first = new TestingSender(receiver.port());
+          TestingSender second = new TestingSender(receiver.port())) {
+        assertThat(first.reply()).startsWith("220 ");
+        assertThat(second.reply()).startsWith("421 4.7.0 ");
+        first.send("QUIT");
+      }
+      int sessions = round + 1;
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.size() == sessions);
+    }
+    assertThat(log.count(SessionOutcome.BUSY)).isEqualTo(3);
   }
 
   @Test

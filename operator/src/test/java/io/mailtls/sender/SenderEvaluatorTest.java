@@ -213,7 +213,7 @@ class SenderEvaluatorTest {
   }
 
   @Test
-  void aHandshakeThatFailsAfterTheServerHelloStillShowsTheVersion() {
+  void aSenderThatRefusesTheReceiversCertificateHasStillAgreedOnTheVersion() {
     SessionRecord distrust =
         session(
             "192.0.2.7",
@@ -221,33 +221,101 @@ class SenderEvaluatorTest {
             Duration.ofMinutes(5),
             MODERN,
             TlsVersion.TLS_1_2,
-            SessionOutcome.HANDSHAKE_FAILED);
+            SessionOutcome.CERTIFICATE_REJECTED);
 
     SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(distrust), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
     assertThat(assessment.message())
         .isEqualTo(
-            "offered TLSv1.2-TLSv1.3, negotiated TLSv1.2; the handshake then failed: detail");
+            "offered TLSv1.2-TLSv1.3, negotiated TLSv1.2; it then refused the receiver's"
+                + " certificate: detail");
   }
 
   @Test
-  void noCommonCipherIsOutdated() {
-    ClientHello cbcOnly =
+  void handshakesThatBrokeOffOrFoundNoCommonSuiteAreInconclusive() {
+    SessionRecord cut =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            MODERN,
+            TlsVersion.TLS_1_3,
+            SessionOutcome.HANDSHAKE_FAILED);
+    ClientHello rsaOnly =
         new ClientHello(List.of(TlsVersion.TLS_1_2), false, List.of(0x002F), null, false);
     SessionRecord noCipher =
         session(
             "192.0.2.7",
             "mail",
             Duration.ofMinutes(5),
-            cbcOnly,
+            rsaOnly,
             null,
             SessionOutcome.NO_COMMON_CIPHER);
 
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(cut), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
     SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(noCipher), NOW);
-
-    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
     assertThat(assessment.message()).contains("modern ECDHE/AEAD suites offered: no");
+  }
+
+  @Test
+  void aDowngradedRetryWithTheFallbackSignalDecidesNothing() {
+    ClientHello retry =
+        new ClientHello(List.of(TlsVersion.TLS_1_0), false, List.of(0x002F, 0x5600), null, false);
+    SessionRecord downgraded =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(4),
+            retry,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    SessionRecord tested =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            MODERN,
+            TlsVersion.TLS_1_3,
+            SessionOutcome.TESTED_WITH_TLS);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(downgraded), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(downgraded, tested), NOW).verdict())
+        .isEqualTo(SenderVerdict.COMPLIANT);
+  }
+
+  @Test
+  void plaintextAfterAStarttlsThatBrokeOffIsInconclusiveNotMissingStarttls() {
+    SessionRecord broken =
+        new SessionRecord(
+            NOW.minus(Duration.ofMinutes(6)),
+            "192.0.2.7",
+            "mail",
+            true,
+            null,
+            null,
+            SessionOutcome.MALFORMED_HELLO,
+            "the client closed the connection inside its ClientHello");
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.PLAINTEXT_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, broken), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message())
+        .isEqualTo(
+            "tried STARTTLS, which did not get through (MalformedHello: the client closed the"
+                + " connection inside its ClientHello), then sent without it");
   }
 
   @Test
