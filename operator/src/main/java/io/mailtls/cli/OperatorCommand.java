@@ -174,14 +174,16 @@ public final class OperatorCommand implements Callable<Integer> {
       return null;
     }
     CommandLine commandLine = spec.commandLine();
-    String podName = System.getenv("POD_NAME");
-    String podNamespace = System.getenv("POD_NAMESPACE");
+    // Set by the chart: the receiver Service's EndpointSlice, and this pod's IP and namespace.
+    String slice = System.getenv("MAILTLS_RECEIVER_ENDPOINTSLICE");
+    String podIp = System.getenv("POD_IP");
+    String namespace = System.getenv("POD_NAMESPACE");
     return new ReceiverRuntime.Config(
         receiver.settings(
             commandLine,
             ReceiverOptions.listenAddress(commandLine, "--receiver-listen", receiverListen)),
-        podName != null && podNamespace != null
-            ? new ReceiverRuntime.PodRef(podName, podNamespace)
+        slice != null && !slice.isBlank() && podIp != null && namespace != null
+            ? new ReceiverRuntime.Route(namespace, slice, podIp)
             : null);
   }
 

@@ -33,6 +33,19 @@ public final class SenderPolicyCheck {
       MailSenderPolicySpec spec,
       long generation,
       MailSenderPolicyStatus previous) {
+    return evaluate(policyKey, spec, generation, previous, null);
+  }
+
+  /**
+   * @param receiverProblem something about the receiver people must know (senders may not reach
+   *     it), said in the Ready condition; or null
+   */
+  public MailSenderPolicyStatus evaluate(
+      String policyKey,
+      MailSenderPolicySpec spec,
+      long generation,
+      MailSenderPolicyStatus previous,
+      String receiverProblem) {
     Instant now = clock.instant();
     try {
       SenderPolicyRound round = SenderPolicyRound.of(spec);
@@ -42,7 +55,7 @@ public final class SenderPolicyCheck {
           generation,
           round.assess(sessions.sessions(), now),
           round.requirements().maxAge(),
-          receiver,
+          receiverProblem == null ? receiver : receiver + "; " + receiverProblem,
           now);
     } catch (InvalidPolicyException e) {
       known.remove(policyKey);

@@ -10,10 +10,10 @@ import java.util.Arrays;
  * Who a client is for the receiver's limits and its memory of sessions: its IPv4 address, or the
  * /64 of its IPv6 address (one IPv6 host commonly has a whole /64 to send from).
  */
-final class ClientKey {
+public final class ClientKey {
   private ClientKey() {}
 
-  static String of(InetAddress address) {
+  public static String of(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
       return AddressText.of(address);
     }
@@ -27,7 +27,7 @@ final class ClientKey {
   }
 
   /** From a recorded client address (RFC 5952 text, as SessionRecord holds it). */
-  static String of(String clientAddress) {
+  public static String of(String clientAddress) {
     try {
       return of(InetAddress.getByName(clientAddress)); // a literal: no DNS
     } catch (UnknownHostException e) {

@@ -83,6 +83,9 @@ final class ReceiverTlsServer extends DefaultTlsServer {
   @Override
   protected int[] getSupportedCipherSuites() {
     int[] modern = super.getSupportedCipherSuites();
+    if (mode == ReceiverMode.EXCHANGE_ONLINE) {
+      return modern;
+    }
     int[] all = new int[modern.length + LEGACY_SUITES.length];
     System.arraycopy(modern, 0, all, 0, modern.length);
     System.arraycopy(LEGACY_SUITES, 0, all, modern.length, LEGACY_SUITES.length);

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sessions the receiver remembers: at most {@link ReceiverLimits#maxRecordsPerAddress()} per
- * client (an address, or an IPv6 /64; newest kept) and {@link ReceiverLimits#maxRecords()} in all
- * (the least recently active address gives up its oldest first), so one noisy client cannot push
- * everyone else's records out. Counters per outcome count every session ever recorded.
+ * client address (newest kept) and {@link ReceiverLimits#maxRecords()} in all (the least recently
+ * active address gives up its oldest first), so one noisy client cannot push everyone else's
+ * records out. Counters per outcome count every session ever recorded.
  */
 public final class SessionLog {
   private final int maxRecords;
@@ -56,7 +56,9 @@ public final class SessionLog {
   }
 
   private synchronized void remember(SessionRecord record) {
-    String client = ClientKey.of(record.clientAddress());
+    // Keyed by the exact address (not the /64 the concurrency limit uses): a neighbour in a shared
+    // IPv6 /64 must not push out a sender's own history.
+    String client = record.clientAddress();
     Deque<SessionRecord> sessions = byAddress.remove(client);
     if (sessions == null) {
       sessions = new ArrayDeque<>();

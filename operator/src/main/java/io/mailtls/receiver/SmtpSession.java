@@ -283,7 +283,7 @@ final class SmtpSession {
     if (tlsUp) {
       return record(SessionOutcome.TLS_NEGOTIATED, detail + " after the handshake");
     }
-    if (plaintextRefused) {
+    if (plaintextRefused && !startTls) {
       return record(
           SessionOutcome.PLAINTEXT_REFUSED,
           "MAIL FROM without STARTTLS, answered 451 5.7.3; then " + detail);

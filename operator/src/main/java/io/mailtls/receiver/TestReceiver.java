@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
@@ -31,9 +31,7 @@ public final class TestReceiver implements AutoCloseable {
   private final ServerSocket server;
   private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
   private final ExecutorService sessions = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService deadlines =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("mailtls-receiver-deadlines").unstarted(r));
+  private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
   private final AtomicInteger active = new AtomicInteger();
 
   /** Sessions at once by client (an IPv4 address, or an IPv6 /64: see {@link ClientKey}). */
@@ -58,6 +56,15 @@ public final class TestReceiver implements AutoCloseable {
         AddressText.of(receiver.server.getInetAddress()) + ":" + receiver.port(),
         settings.mode());
     return receiver;
+  }
+
+  /** Cancelled deadlines leave the queue at once: a finished session holds no socket there. */
+  private static ScheduledThreadPoolExecutor deadlineTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("mailtls-receiver-deadlines").unstarted(r));
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   public int port() {

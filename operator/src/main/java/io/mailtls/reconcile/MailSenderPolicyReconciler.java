@@ -66,6 +66,9 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
       recorder.forget(ref);
       return UpdateControl.noUpdate();
     }
+    if (receiver.failure() != null) {
+      receiver.start(); // a port that was busy may be free now
+    }
     if (receiver.starting()) {
       return UpdateControl.<MailSenderPolicy>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
     }
@@ -75,7 +78,9 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
     MailSenderPolicyStatus next =
         failure != null
             ? SenderStatusBuilder.receiverNotRunning(previous, generation, failure, clock.instant())
-            : receiver.check().evaluate(key, policy.getSpec(), generation, previous);
+            : receiver
+                .check()
+                .evaluate(key, policy.getSpec(), generation, previous, receiver.routeProblem());
     boolean stored =
         recorder.record(
             ref,

@@ -1,9 +1,8 @@
 package io.mailtls.reconcile;
 
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.mailtls.dns.AddressText;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.SenderPolicyCheck;
@@ -14,6 +13,7 @@ import io.mailtls.sender.KnownSenders;
 import io.mailtls.status.ReceivedSessions;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,33 +21,36 @@ import org.slf4j.LoggerFactory;
 /**
  * The test receiver inside the operator. It runs only in the replica that reconciles the
  * MailSenderPolicies (the leader of shard 0): the sessions live in that process's memory, so a
- * sender must reach it and no other. The chart's receiver Service therefore selects the pod label
- * {@value #ACTIVE_LABEL}{@code =true}, which the leader sets on its own pod when it starts the
- * receiver and every replica removes from its own pod at start-up (a replica that lost the lease
- * exits and restarts, and so drops the label).
+ * sender must reach it and no other. The chart's receiver Service therefore has no selector; its
+ * one EndpointSlice, which the chart creates empty, is pointed at this pod's IP when the leader
+ * starts the receiver (a new leader points it at itself). RBAC: get and patch of that one
+ * EndpointSlice by name, nothing else.
  */
 public final class ReceiverRuntime implements AutoCloseable {
-  static final String ACTIVE_LABEL = "mailtls.io/receiver-active";
   private static final Logger log = LoggerFactory.getLogger(ReceiverRuntime.class);
 
   /**
-   * @param pod this replica's pod (name, namespace) for the Service label; null outside a cluster
+   * @param route the EndpointSlice that routes the receiver Service to this pod; null outside a
+   *     cluster (or without the chart)
    */
-  public record Config(ReceiverSettings settings, PodRef pod) {}
+  public record Config(ReceiverSettings settings, Route route) {}
 
-  public record PodRef(String name, String namespace) {}
+  /** The receiver Service's EndpointSlice and this pod's IP. */
+  public record Route(String namespace, String endpointSlice, String podIp) {}
 
   private final KubernetesClient client;
   private final Config config;
+  private final MailTlsMetrics metrics;
   private final SessionLog sessions;
   private final SenderPolicyCheck check;
   private final AtomicReference<TestReceiver> running = new AtomicReference<>();
-  private volatile String failure =
-      "the test receiver has not started: this replica is not leading";
+  private volatile String failure;
+  private volatile String routeProblem;
 
   ReceiverRuntime(KubernetesClient client, Config config, MailTlsMetrics metrics, Clock clock) {
     this.client = client;
     this.config = config;
+    this.metrics = metrics;
     this.sessions = new SessionLog(config.settings().limits());
     KnownSenders known = new KnownSenders();
     ReceivedSessions.wire(sessions, known, metrics);
@@ -62,7 +65,6 @@ public final class ReceiverRuntime implements AutoCloseable {
                 + config.settings().mode()
                 + ")",
             clock);
-    label(false);
   }
 
   SenderPolicyCheck check() {
@@ -85,44 +87,64 @@ public final class ReceiverRuntime implements AutoCloseable {
     return running.get() != null ? null : failure;
   }
 
-  /** Starts listening (once) and marks this pod as the one the receiver Service routes to. */
+  /** Why senders may not reach it although it runs (its Service could not be routed), or null. */
+  String routeProblem() {
+    return routeProblem;
+  }
+
+  /**
+   * Starts listening and routes the receiver Service here; again after a failure (a reconcile calls
+   * this, so a port that was busy is retried).
+   */
   synchronized void start() {
     if (running.get() != null) {
       return;
     }
     try {
       running.set(TestReceiver.start(config.settings(), sessions));
-      label(true);
-    } catch (IOException e) {
+      failure = null;
+      metrics.receiverStarted();
+      route();
+    } catch (IOException | RuntimeException e) {
       failure = "the test receiver cannot listen on " + config.settings().listen() + ": " + e;
       log.error(failure);
     }
   }
 
-  private void label(boolean active) {
-    PodRef pod = config.pod();
-    if (pod == null) {
+  private void route() {
+    Route route = config.route();
+    if (route == null) {
       return;
     }
     try {
-      String patch =
-          "{\"metadata\":{\"labels\":{\""
-              + ACTIVE_LABEL
-              + "\":"
-              + (active ? "\"true\"" : "null")
-              + "}}}";
       client
-          .pods()
-          .inNamespace(pod.namespace())
-          .withName(pod.name())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace(route.namespace())
+          .withName(route.endpointSlice())
+          .edit(
+              slice -> {
+                slice.setEndpoints(
+                    List.of(
+                        new EndpointBuilder()
+                            .withAddresses(route.podIp())
+                            .withNewConditions()
+                            .withReady(true)
+                            .endConditions()
+                            .build()));
+                return slice;
+              });
+      routeProblem = null;
+      log.info("the receiver Service now routes to this pod ({})", route.podIp());
     } catch (KubernetesClientException e) {
-      log.warn(
-          "could not {} the label {} on pod {}: {} (the receiver Service routes by it)",
-          active ? "set" : "remove",
-          ACTIVE_LABEL,
-          pod.name(),
-          e.getMessage());
+      routeProblem =
+          "senders may not reach it: the EndpointSlice "
+              + route.endpointSlice()
+              + " could not be pointed at this pod ("
+              + e.getMessage()
+              + ")";
+      log.warn(routeProblem);
     }
   }
 

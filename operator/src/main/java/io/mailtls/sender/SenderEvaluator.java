@@ -2,6 +2,7 @@ package io.mailtls.sender;
 
 import io.mailtls.policy.Durations;
 import io.mailtls.probe.ClientHello;
+import io.mailtls.receiver.ClientKey;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.SessionRecord;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import java.util.Optional;
  */
 public final class SenderEvaluator {
   /**
-   * A plaintext session this soon after a failed TLS attempt is the sender falling back (Postfix
-   * retries opportunistic TLS as plaintext at once): the failed attempt is the finding.
+   * A plaintext session this soon after a STARTTLS of the same client is the sender falling back
+   * (Postfix retries opportunistic TLS as plaintext at once), and a lower offer this soon after a
+   * higher one is a downgraded retry: in both, the earlier attempt says more.
    */
   static final Duration FALLBACK_WINDOW = Duration.ofMinutes(15);
 
@@ -65,20 +67,15 @@ public final class SenderEvaluator {
     }
     SessionRecord latest = telling.get(0);
     if (!latest.outcome().observedPlaintextMail()) {
-      return fromTls(sender, requirements, latest, "");
+      return fromTls(sender, requirements, latest, recent, "");
     }
-    // Plaintext right after a STARTTLS that did not get through is the sender falling back
-    // (Postfix retries opportunistic TLS as plaintext at once): the attempt is the finding.
-    Optional<SessionRecord> attempt =
-        recent.stream()
-            .filter(s -> s.startedAt().isBefore(latest.startedAt()))
-            .filter(s -> !s.startedAt().isBefore(latest.startedAt().minus(FALLBACK_WINDOW)))
-            .filter(s -> s.startTls() && !s.outcome().agreedOnTls())
-            .findFirst();
+    // Plaintext right after a STARTTLS from the same client is the sender falling back (Postfix
+    // and Exim retry opportunistic TLS as plaintext at once): that STARTTLS is the finding.
+    Optional<SessionRecord> attempt = previousStartTls(latest, recent);
     if (attempt.isPresent()) {
       SessionRecord tried = attempt.get();
-      return tried.hello() != null && telling(tried)
-          ? fromTls(sender, requirements, tried, "; it then retried without STARTTLS")
+      return telling(tried)
+          ? fromTls(sender, requirements, tried, recent, "; it then retried without STARTTLS")
           : verdict(
               sender,
               requirements,
@@ -107,13 +104,25 @@ public final class SenderEvaluator {
             latest);
   }
 
+  /** The same client's last session with STARTTLS before {@code session}, if recent enough. */
+  private static Optional<SessionRecord> previousStartTls(
+      SessionRecord session, List<SessionRecord> newestFirst) {
+    String client = ClientKey.of(session.clientAddress());
+    return newestFirst.stream()
+        .filter(s -> s.startedAt().isBefore(session.startedAt()))
+        .filter(s -> ClientKey.of(s.clientAddress()).equals(client))
+        .filter(SessionRecord::startTls)
+        .findFirst()
+        .filter(s -> !s.startedAt().isBefore(session.startedAt().minus(FALLBACK_WINDOW)));
+  }
+
   /**
    * A session that shows the sender's TLS (a complete hello, not a downgraded retry that carries
-   * the fallback signal) or its lack of it (MAIL FROM without STARTTLS).
+   * the fallback signal) or its lack of it (MAIL FROM, no STARTTLS in the whole session).
    */
   private static boolean telling(SessionRecord session) {
     if (session.outcome().observedPlaintextMail()) {
-      return true;
+      return !session.startTls();
     }
     return session.outcome().observedTls()
         && session.hello() != null
@@ -121,11 +130,31 @@ public final class SenderEvaluator {
   }
 
   private static SenderAssessment fromTls(
-      ExpectedSender sender, SenderRequirements requirements, SessionRecord session, String more) {
+      ExpectedSender sender,
+      SenderRequirements requirements,
+      SessionRecord session,
+      List<SessionRecord> recent,
+      String more) {
     ClientHello hello = session.hello();
     String offered = "offered " + hello.describeOffer();
     String minimum = requirements.minimumVersion().label();
     if (!hello.offersAtLeast(requirements.minimumVersion())) {
+      Optional<SessionRecord> better = betterOfferJustBefore(session, recent, requirements);
+      if (better.isPresent()) {
+        // Schannel retries lower without the fallback signal: not the sender's best.
+        return verdict(
+            sender,
+            requirements,
+            SenderVerdict.INCONCLUSIVE,
+            offered
+                + ", a retry after its "
+                + better.get().hello().describeOffer()
+                + " attempt did not get through ("
+                + better.get().outcome()
+                + ")"
+                + more,
+            session);
+      }
       return verdict(
           sender,
           requirements,
@@ -140,7 +169,8 @@ public final class SenderEvaluator {
     }
     if (session.outcome().agreedOnTls()
         && session.negotiated() != null
-        && session.negotiated().isAtLeast(requirements.minimumVersion())) {
+        && session.negotiated().isAtLeast(requirements.minimumVersion())
+        && hello.modernSuitesOffered()) {
       String after =
           session.outcome() == SessionOutcome.CERTIFICATE_REJECTED
               ? "; it then refused the receiver's certificate: " + session.detail()
@@ -152,14 +182,15 @@ public final class SenderEvaluator {
           offered + ", negotiated " + session.negotiated().label() + after + more,
           session);
     }
-    // A handshake that broke off, or found no suite in common: the versions it offers are fine,
-    // whether it can finish a handshake with a TLS 1.2-only peer was not seen.
+    // A handshake that broke off, found no suite in common, or agreed on a legacy suite only: the
+    // versions are fine; whether a TLS 1.2-only peer such as Office 365 takes its suites is not
+    // decided here.
     return verdict(
         sender,
         requirements,
         SenderVerdict.INCONCLUSIVE,
         offered
-            + ", but no handshake was agreed: "
+            + ", but no handshake with a modern suite was seen: "
             + session.outcome()
             + " ("
             + session.detail()
@@ -168,6 +199,18 @@ public final class SenderEvaluator {
             + ")"
             + more,
         session);
+  }
+
+  /** A hello from the same client shortly before that offered the minimum version. */
+  private static Optional<SessionRecord> betterOfferJustBefore(
+      SessionRecord session, List<SessionRecord> recent, SenderRequirements requirements) {
+    String client = ClientKey.of(session.clientAddress());
+    return recent.stream()
+        .filter(s -> s.startedAt().isBefore(session.startedAt()))
+        .filter(s -> !s.startedAt().isBefore(session.startedAt().minus(FALLBACK_WINDOW)))
+        .filter(s -> ClientKey.of(s.clientAddress()).equals(client))
+        .filter(s -> s.hello() != null && s.hello().offersAtLeast(requirements.minimumVersion()))
+        .findFirst();
   }
 
   private static SenderAssessment verdict(

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -362,28 +363,44 @@ class HelmChartTest {
             .filter(s -> s.getMetadata().getName().equals("mailtls-mail-tls-operator-receiver"))
             .findFirst()
             .orElseThrow();
-    assertThat(service.getSpec().getSelector())
-        .containsEntry("mailtls.io/receiver-active", "true")
-        .containsEntry("app.kubernetes.io/name", "mail-tls-operator");
+    assertThat(service.getSpec().getSelector()).isNullOrEmpty(); // the leader routes it
     assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
     assertThat(service.getSpec().getPorts())
-        .extracting(p -> p.getPort(), p -> p.getTargetPort().getStrVal())
-        .containsExactly(tuple(25, "smtp-receiver"));
+        .extracting(p -> p.getName(), p -> p.getPort(), p -> p.getTargetPort().getIntVal())
+        .containsExactly(tuple("smtp", 25, 2525));
+    EndpointSlice slice = ofKind(objects, EndpointSlice.class, "EndpointSlice").getFirst();
+    assertThat(slice.getMetadata().getName()).isEqualTo("mailtls-mail-tls-operator-receiver");
+    assertThat(slice.getMetadata().getLabels())
+        .containsEntry("kubernetes.io/service-name", "mailtls-mail-tls-operator-receiver");
+    assertThat(slice.getPorts())
+        .extracting(p -> p.getName(), p -> p.getPort())
+        .containsExactly(tuple("smtp", 2525));
+    assertThat(slice.getEndpoints()).isEmpty();
     Deployment deployment = ofKind(objects, Deployment.class, "Deployment").getFirst();
     Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
     assertThat(env(operator, "MAILTLS_RECEIVER_LISTEN")).isEqualTo(":2525");
     assertThat(env(operator, "MAILTLS_RECEIVER_MODE")).isEqualTo("exchange-online");
+    assertThat(env(operator, "MAILTLS_RECEIVER_ENDPOINTSLICE"))
+        .isEqualTo("mailtls-mail-tls-operator-receiver");
     assertThat(env(operator, "MAILTLS_RECEIVER_TLS_CERT"))
         .isEqualTo("/etc/mailtls/receiver-tls/tls.crt");
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getSecret() == null ? null : v.getSecret().getSecretName())
         .contains("receiver-tls");
-    Role pods =
+    Role route =
         ofKind(objects, Role.class, "Role").stream()
             .filter(r -> r.getMetadata().getName().endsWith("-receiver"))
             .findFirst()
             .orElseThrow();
-    assertThat(calls(pods.getRules())).containsExactly(" pods get", " pods patch");
+    assertThat(route.getRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("endpointslices");
+              assertThat(rule.getResourceNames())
+                  .containsExactly("mailtls-mail-tls-operator-receiver");
+              assertThat(rule.getVerbs()).containsExactly("get", "patch");
+            });
     var clusterRole =
         ofKind(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class, "ClusterRole")
             .stream()

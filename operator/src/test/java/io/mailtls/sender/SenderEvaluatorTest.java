@@ -319,6 +319,102 @@ class SenderEvaluatorTest {
   }
 
   @Test
+  void plaintextAfterACertificateRefusalIsTheRefusedHandshakesVerdict() {
+    SessionRecord distrust =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(6),
+            MODERN,
+            TlsVersion.TLS_1_2,
+            SessionOutcome.CERTIFICATE_REJECTED);
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.PLAINTEXT_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, distrust), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
+    assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
+  }
+
+  @Test
+  void anotherHostsAttemptIsNotThisHostsFallback() {
+    SessionRecord otherHost =
+        session(
+            "192.0.2.8",
+            "mail",
+            Duration.ofMinutes(6),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    SessionRecord plaintext =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            null,
+            null,
+            SessionOutcome.PLAINTEXT_REFUSED);
+
+    assertThat(
+            SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, otherHost), NOW).verdict())
+        .isEqualTo(SenderVerdict.NO_STARTTLS);
+  }
+
+  @Test
+  void aLowerOfferRightAfterAHigherOneIsARetryNotTheSendersBest() {
+    SessionRecord higher =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(6),
+            MODERN,
+            null,
+            SessionOutcome.HANDSHAKE_FAILED);
+    SessionRecord lower =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(lower, higher), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message())
+        .isEqualTo(
+            "offered up to TLSv1.1, a retry after its TLSv1.2-TLSv1.3 attempt did not get through"
+                + " (HandshakeFailed)");
+  }
+
+  @Test
+  void aHandshakeOnALegacySuiteOnlyIsInconclusive() {
+    ClientHello rsaOnly =
+        new ClientHello(List.of(TlsVersion.TLS_1_2), false, List.of(0x002F, 0x000A), null, false);
+    SessionRecord tested =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(5),
+            rsaOnly,
+            TlsVersion.TLS_1_2,
+            SessionOutcome.TESTED_WITH_TLS);
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(tested), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  @Test
   void aSenderIsKnownByAddressRangeAndEhloNameTogether() {
     ExpectedSender behindNat =
         new ExpectedSender(
