@@ -197,6 +197,7 @@ public final class EndpointProber {
     return EndpointSummary.of(
         destination,
         observed.attempts(),
+        observed.greeting(),
         certificate(destination, observed.chain()),
         probedAt,
         millisSince(start));
@@ -206,7 +207,8 @@ public final class EndpointProber {
    * What the connections to one address found: one attempt per version, and the certificate chain
    * (empty when none was seen).
    */
-  private record Observation(List<VersionProber.Attempt> attempts, List<X509Certificate> chain) {}
+  private record Observation(
+      List<VersionProber.Attempt> attempts, List<X509Certificate> chain, List<String> greeting) {}
 
   /**
    * The version probes, and beside them the explicit step that fetches a TLS 1.3 chain (encrypted
@@ -223,8 +225,9 @@ public final class EndpointProber {
         versions.put(
             version, executor.submit(() -> probeVersion(destination, version, deadline, timeout)));
       }
+      boolean implicit = !destination.endpoint().protocol().usesStartTls();
       Future<List<X509Certificate>> tls13Chain =
-          versions.containsKey(TlsVersion.TLS_1_3)
+          versions.containsKey(TlsVersion.TLS_1_3) && !implicit
               ? executor.submit(
                   () -> fetchTls13ChainUnlessShown(destination, versions, deadline, timeout))
               : null;
@@ -233,9 +236,16 @@ public final class EndpointProber {
       List<X509Certificate> fetched = tls13Chain == null ? List.of() : join(tls13Chain);
       if (attempts.stream().anyMatch(EndpointProber::refusedForNow)) {
         attempts = retryOneAtATime(destination, attempts, deadline, timeout);
-        if (fetched.isEmpty() && needsTls13Chain(attempts)) {
+        if (fetched.isEmpty() && !implicit && needsTls13Chain(attempts)) {
           fetched = fetchTls13Chain(destination, deadline, timeout);
         }
+      }
+      List<String> greeting = List.of();
+      if (implicit) {
+        // One handshake the JDK completes, to read the greeting (and a TLS 1.3-only chain).
+        VersionProber.Session session = greetingSession(destination, attempts, deadline, timeout);
+        fetched = session.chain();
+        greeting = session.greeting();
       }
       List<X509Certificate> chain =
           attempts.stream()
@@ -243,7 +253,7 @@ public final class EndpointProber {
               .max(Comparator.comparing(a -> a.result().version()))
               .map(VersionProber.Attempt::chain)
               .orElse(fetched);
-      return new Observation(attempts, chain);
+      return new Observation(attempts, chain, greeting);
     }
   }
 
@@ -329,11 +339,38 @@ public final class EndpointProber {
 
   private List<X509Certificate> fetchTls13Chain(
       VersionProber.Destination destination, Instant deadline, Duration timeout) {
+    return handshake(destination, TlsVersion.TLS_1_3, deadline, timeout).chain();
+  }
+
+  /**
+   * For an implicit-TLS endpoint that accepts TLS 1.3 or 1.2 (what the JDK speaks), a handshake at
+   * the best of them; none otherwise.
+   */
+  private VersionProber.Session greetingSession(
+      VersionProber.Destination destination,
+      List<VersionProber.Attempt> attempts,
+      Instant deadline,
+      Duration timeout) {
+    return attempts.stream()
+        .map(VersionProber.Attempt::result)
+        .filter(VersionResult::accepted)
+        .map(VersionResult::version)
+        .filter(v -> v.isAtLeast(TlsVersion.TLS_1_2))
+        .max(Comparator.naturalOrder())
+        .map(version -> handshake(destination, version, deadline, timeout))
+        .orElse(VersionProber.Session.NONE);
+  }
+
+  private VersionProber.Session handshake(
+      VersionProber.Destination destination,
+      TlsVersion version,
+      Instant deadline,
+      Duration timeout) {
     return limiter.withSlot(
         destination.address().getAddress(),
         deadline,
-        () -> versionProber.fetchTls13Chain(destination, Instant.now().plus(timeout)),
-        busy -> List.of());
+        () -> versionProber.completeHandshake(destination, version, Instant.now().plus(timeout)),
+        busy -> VersionProber.Session.NONE);
   }
 
   private static void sleep(Duration pause) {

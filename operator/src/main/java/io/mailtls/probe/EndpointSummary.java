@@ -16,9 +16,14 @@ import java.util.stream.Collectors;
 final class EndpointSummary {
   private EndpointSummary() {}
 
+  /**
+   * @param implicitGreeting what an implicit-TLS endpoint said after a completed handshake (empty
+   *     for STARTTLS endpoints, whose dialogue is in the attempts' transcripts)
+   */
   static EndpointResult of(
       VersionProber.Destination destination,
       List<VersionProber.Attempt> attempts,
+      List<String> implicitGreeting,
       CertificateInfo certificate,
       Instant probedAt,
       long elapsedMillis) {
@@ -35,13 +40,14 @@ final class EndpointSummary {
         attempts.stream()
             .map(VersionProber.Attempt::transcript)
             .max(Comparator.comparingInt(List::size))
-            .orElse(List.of());
+            .filter(lines -> !lines.isEmpty())
+            .orElse(implicitGreeting);
     String banner =
         attempts.stream()
             .map(VersionProber.Attempt::greeting)
             .filter(Objects::nonNull)
             .findFirst()
-            .orElse(null);
+            .orElse(implicitGreeting.isEmpty() ? null : implicitGreeting.getFirst());
     boolean anyHandshake =
         versions.stream().anyMatch(v -> v.status() != VersionResult.VersionStatus.NOT_TESTED);
     Failure failure = anyHandshake ? null : mostCommonFailure(versions);

@@ -1,6 +1,7 @@
 package io.mailtls.probe;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -8,7 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -72,15 +75,31 @@ final class VersionProber {
     }
   }
 
+  /** What a handshake the JDK completed showed: the chain, and an implicit-TLS greeting. */
+  record Session(List<X509Certificate> chain, List<String> greeting) {
+    static final Session NONE = new Session(List.of(), List.of());
+  }
+
   /**
-   * For a server that accepts only TLS 1.3 the certificate is encrypted, so the JDK's TLS stack
-   * completes a handshake to read it. Trust is not decided here: the chain is only captured and
-   * then validated by {@link CertificateInspector}; no data is ever sent over this session.
+   * How long an implicit-TLS greeting is waited for after the handshake: mail servers greet at
+   * once, and a TLS-only peer that never greets must not cost the probe its whole timeout.
    */
-  List<X509Certificate> fetchTls13Chain(Destination target, Instant deadline) {
+  static final Duration GREETING_WAIT = Duration.ofMillis(1500);
+
+  /** Lines of a greeting read at most (an SMTP greeting may span several "220-" lines). */
+  private static final int MAX_GREETING_LINES = 10;
+
+  /**
+   * Completes one handshake with the JDK's TLS stack at {@code version} (TLS 1.2 or 1.3). For a
+   * server that accepts only TLS 1.3 the certificate is encrypted, so this is how its chain is
+   * read; for an implicit-TLS endpoint (smtps, imaps, pop3s) the greeting, which names the server
+   * software, comes only after a handshake. Trust is not decided here: the chain is captured and
+   * then validated by {@link CertificateInspector}; nothing is ever sent over this session.
+   */
+  Session completeHandshake(Destination target, TlsVersion version, Instant deadline) {
     try (MailConnection connection = MailConnection.open(target.address(), deadline)) {
       target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
-      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
       try (SSLSocket tls =
           (SSLSocket)
@@ -92,20 +111,60 @@ final class VersionProber {
                       target.address().getPort(),
                       false)) {
         SSLParameters parameters = tls.getSSLParameters();
-        parameters.setProtocols(new String[] {"TLSv1.3"});
+        parameters.setProtocols(new String[] {version.label()});
         if (target.serverName() != null) {
           parameters.setServerNames(List.of(new SNIHostName(target.serverName())));
         }
         tls.setSSLParameters(parameters);
         tls.setSoTimeout((int) Math.max(1, connection.timeLeft().toMillis()));
         tls.startHandshake();
-        return Arrays.stream(tls.getSession().getPeerCertificates())
-            .map(X509Certificate.class::cast)
-            .toList();
+        List<X509Certificate> chain =
+            Arrays.stream(tls.getSession().getPeerCertificates())
+                .map(X509Certificate.class::cast)
+                .toList();
+        List<String> greeting =
+            target.endpoint().protocol().usesStartTls() ? List.of() : greeting(tls, connection);
+        return new Session(chain, greeting);
       }
     } catch (ProbeException | IOException | GeneralSecurityException | IllegalArgumentException e) {
-      return List.of();
+      return Session.NONE;
     }
+  }
+
+  /** The greeting's lines: "220-…" lines up to the "220 " one, or the one "* OK"/"+OK" line. */
+  private static List<String> greeting(SSLSocket tls, MailConnection connection) {
+    List<String> lines = new ArrayList<>();
+    try {
+      tls.setSoTimeout(
+          (int) Math.max(1, Math.min(GREETING_WAIT.toMillis(), connection.timeLeft().toMillis())));
+      InputStream in = tls.getInputStream();
+      while (lines.size() < MAX_GREETING_LINES) {
+        String line = readLine(in);
+        if (line == null) {
+          break;
+        }
+        lines.add(ServerText.clean(line));
+        if (!(line.length() > 3 && line.charAt(3) == '-' && Character.isDigit(line.charAt(0)))) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      // No greeting (a TLS-only peer), or it stopped: what was read is what there is.
+    }
+    return lines;
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b >= 0; b = in.read()) {
+      if (b == '\n') {
+        return line.toString().stripTrailing();
+      }
+      if (line.length() < ServerText.MAX_LENGTH) {
+        line.append((char) b);
+      }
+    }
+    return line.isEmpty() ? null : line.toString();
   }
 
   private static VersionResult interpret(TlsVersion version, ServerReply reply, long millis) {

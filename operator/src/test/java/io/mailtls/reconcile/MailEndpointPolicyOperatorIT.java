@@ -115,7 +115,7 @@ class MailEndpointPolicyOperatorIT {
                 List.of("TLSv1.2", "TLSv1.3"),
                 "TLSv1.3",
                 "Compliant",
-                null));
+                "Dovecot"));
     assertThat(status.endpoints()).allSatisfy(e -> assertThat(e.certificateNotAfter()).isNotNull());
     assertCondition(status, "Ready", "True", "ProbeRoundCompleted", 1);
     assertCondition(status, "Compliant", "True", "Compliant", 1);
