@@ -53,8 +53,8 @@ public final class SenderStatusRecorder {
   }
 
   /**
-   * The new status with the previous evaluation time and Ready condition time when nothing else
-   * changed: an evaluation that found the same is not worth a write every few seconds.
+   * The new status with the previous lastChangeTime, to compare with the previous status: an
+   * evaluation that found the same is not worth a write every few seconds.
    */
   private static MailSenderPolicyStatus withoutTimes(
       MailSenderPolicyStatus previous, MailSenderPolicyStatus status) {
