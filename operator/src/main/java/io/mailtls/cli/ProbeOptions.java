@@ -1,5 +1,6 @@
 package io.mailtls.cli;
 
+import io.mailtls.dns.AddressText;
 import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.ProbeSettings;
 import java.net.InetAddress;
@@ -134,8 +135,7 @@ final class ProbeOptions {
       host = text.substring(0, text.indexOf(':'));
       port = port("--dns-server", text.substring(text.indexOf(':') + 1));
     }
-    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
-        && !host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+    if (!AddressText.isLiteral(host)) {
       throw new IllegalArgumentException(
           "--dns-server '"
               + text

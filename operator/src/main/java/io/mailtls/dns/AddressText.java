@@ -7,6 +7,15 @@ import java.net.InetAddress;
 public final class AddressText {
   private AddressText() {}
 
+  /**
+   * Whether a host is written as an IP address (dotted IPv4, or IPv6 without brackets), which needs
+   * no DNS: the one check for targets, look-ups and options.
+   */
+  public static boolean isLiteral(String host) {
+    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+        || host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+  }
+
   public static String of(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
       return address.getHostAddress();

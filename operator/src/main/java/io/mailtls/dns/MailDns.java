@@ -136,7 +136,7 @@ public final class MailDns {
 
   /** Every A and AAAA address of {@code host} (an address literal is its own answer). */
   public AddressLookup addresses(String host, Duration timeout) {
-    if (isAddressLiteral(host)) {
+    if (AddressText.isLiteral(host)) {
       try {
         return new AddressLookup.Found(List.of(InetAddress.getByName(host)), null);
       } catch (UnknownHostException e) {
@@ -372,9 +372,5 @@ public final class MailDns {
   private static String text(Name name) {
     String text = name.toString(true);
     return text.toLowerCase(Locale.ROOT);
-  }
-
-  private static boolean isAddressLiteral(String host) {
-    return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 }

@@ -10,6 +10,7 @@ import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
+import io.mailtls.probe.ProbeFutures;
 import io.mailtls.probe.ProbedEndpoint;
 import io.mailtls.probe.Target;
 import java.time.Duration;
@@ -102,7 +103,8 @@ public final class ProbeRound {
           outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
           oneAtATime.accept(outcome);
         } else if (outcome == null) {
-          outcome = join(futures.get(i)); // it finished as the deadline passed: handed on
+          outcome =
+              ProbeFutures.join(futures.get(i)); // it finished as the deadline passed: handed on
         }
         outcomes.add(outcome);
       }
@@ -116,7 +118,7 @@ public final class ProbeRound {
   /** The outcome, or null when the deadline passed first. */
   private static EndpointOutcome waitFor(Future<EndpointOutcome> future, Instant deadline) {
     if (deadline == null) {
-      return join(future);
+      return ProbeFutures.join(future);
     }
     try {
       long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
@@ -175,7 +177,7 @@ public final class ProbeRound {
       }
       List<Entry> entries = new ArrayList<>();
       for (Future<List<Entry>> future : expanded) {
-        entries.addAll(join(future));
+        entries.addAll(ProbeFutures.join(future));
       }
       return entries;
     }
@@ -207,16 +209,5 @@ public final class ProbeRound {
         yield entries;
       }
     };
-  }
-
-  private static <T> T join(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while probing", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("probe failed unexpectedly", e.getCause());
-    }
   }
 }

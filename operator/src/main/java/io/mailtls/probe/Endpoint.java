@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.dns.AddressText;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -104,7 +105,7 @@ public record Endpoint(MailProtocol protocol, String host, int port) {
 
   /** True when the host is an IP address literal rather than a name (no SNI is sent then). */
   public boolean hostIsAddressLiteral() {
-    return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    return AddressText.isLiteral(host);
   }
 
   @Override

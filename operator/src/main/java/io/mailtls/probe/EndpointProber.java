@@ -14,7 +14,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +65,7 @@ public final class EndpointProber {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ProbedEndpoint>> futures =
           targets.stream().map(t -> executor.submit(() -> probe(t, timeout))).toList();
-      return futures.stream().map(EndpointProber::join).toList();
+      return futures.stream().map(ProbeFutures::join).toList();
     }
   }
 
@@ -113,7 +112,7 @@ public final class EndpointProber {
               .map(address -> executor.submit(() -> probeAt(target, address, timeout)))
               .toList();
       return new ProbedEndpoint(
-          target, perAddress.stream().map(EndpointProber::join).toList(), found.incomplete());
+          target, perAddress.stream().map(ProbeFutures::join).toList(), found.incomplete());
     }
   }
 
@@ -232,8 +231,9 @@ public final class EndpointProber {
                   () -> fetchTls13ChainUnlessShown(destination, versions, deadline, timeout))
               : null;
       List<VersionProber.Attempt> attempts =
-          versions.values().stream().map(EndpointProber::join).toList();
-      List<X509Certificate> fetched = tls13Chain == null ? List.of() : join(tls13Chain);
+          versions.values().stream().map(ProbeFutures::join).toList();
+      List<X509Certificate> fetched =
+          tls13Chain == null ? List.of() : ProbeFutures.join(tls13Chain);
       if (attempts.stream().anyMatch(EndpointProber::refusedForNow)) {
         attempts = retryOneAtATime(destination, attempts, deadline, timeout);
         if (fetched.isEmpty() && !implicit && needsTls13Chain(attempts)) {
@@ -388,8 +388,8 @@ public final class EndpointProber {
       Instant deadline,
       Duration timeout) {
     Future<VersionProber.Attempt> tls12 = versions.get(TlsVersion.TLS_1_2);
-    if (!join(versions.get(TlsVersion.TLS_1_3)).result().accepted()
-        || (tls12 != null && join(tls12).chain() != null)) {
+    if (!ProbeFutures.join(versions.get(TlsVersion.TLS_1_3)).result().accepted()
+        || (tls12 != null && ProbeFutures.join(tls12).chain() != null)) {
       return List.of(); // nothing to fetch, or the cleartext chain of TLS 1.2 will do
     }
     return fetchTls13Chain(destination, deadline, timeout);
@@ -426,18 +426,6 @@ public final class EndpointProber {
         };
     return new VersionProber.Attempt(
         VersionResult.failed(version, failure, 0), null, List.of(), null);
-  }
-
-  private static <T> T join(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while probing", e);
-    } catch (ExecutionException e) {
-      // Probes classify their own failures; anything else is a bug worth a stack trace.
-      throw new IllegalStateException("probe failed unexpectedly", e.getCause());
-    }
   }
 
   private static long millisSince(long startNanos) {
