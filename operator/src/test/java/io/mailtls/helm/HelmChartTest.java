@@ -335,18 +335,51 @@ class HelmChartTest {
   }
 
   @Test
-  void shardedThePodsAreAStatefulSetThatTakesItsShardFromTheOrdinal() {
-    List<HasMetadata> objects = render(t -> t.set("shards", 3).set("replicas", 2));
+  void shardedEachShardIsADeploymentWithItsOwnDisruptionBudgetAndSpread() {
+    List<HasMetadata> objects =
+        render(
+            t ->
+                t.set("shards", 3)
+                    .set("replicas", 2)
+                    .set("podDisruptionBudget.enabled", true)
+                    .set("topologySpreadConstraints[0].maxSkew", 1)
+                    .set("topologySpreadConstraints[0].topologyKey", "kubernetes.io/hostname")
+                    .set("topologySpreadConstraints[0].whenUnsatisfiable", "ScheduleAnyway"));
 
-    assertThat(ofKind(objects, HasMetadata.class, "Deployment")).isEmpty();
-    var statefulSet =
-        ofKind(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "StatefulSet")
-            .getFirst();
-    assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(6);
-    assertThat(statefulSet.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
-    Container operator = statefulSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("3");
-    assertThat(env(operator, "MAILTLS_SHARD")).isEqualTo("ordinal");
+    List<Deployment> shards = ofKind(objects, Deployment.class, "Deployment");
+    assertThat(shards)
+        .extracting(d -> d.getMetadata().getName(), d -> d.getSpec().getReplicas())
+        .containsExactly(
+            tuple("mailtls-mail-tls-operator-shard-0", 2),
+            tuple("mailtls-mail-tls-operator-shard-1", 2),
+            tuple("mailtls-mail-tls-operator-shard-2", 2));
+    for (int shard = 0; shard < 3; shard++) {
+      Deployment deployment = shards.get(shard);
+      var pod = deployment.getSpec().getTemplate();
+      assertThat(pod.getMetadata().getLabels())
+          .containsEntry("mailtls.io/shard", String.valueOf(shard));
+      assertThat(deployment.getSpec().getSelector().getMatchLabels())
+          .containsEntry("mailtls.io/shard", String.valueOf(shard));
+      Container operator = pod.getSpec().getContainers().getFirst();
+      assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("3");
+      assertThat(env(operator, "MAILTLS_SHARD")).isEqualTo(String.valueOf(shard));
+      assertThat(
+              pod.getSpec()
+                  .getTopologySpreadConstraints()
+                  .getFirst()
+                  .getLabelSelector()
+                  .getMatchLabels())
+          .containsEntry("mailtls.io/shard", String.valueOf(shard))
+          .containsEntry("app.kubernetes.io/name", "mail-tls-operator");
+    }
+    assertThat(
+            ofKind(
+                objects,
+                io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
+                "PodDisruptionBudget"))
+        .extracting(p -> p.getSpec().getSelector().getMatchLabels().get("mailtls.io/shard"))
+        .containsExactly("0", "1", "2");
+    assertThat(ofKind(objects, HasMetadata.class, "StatefulSet")).isEmpty();
   }
 
   @Test
