@@ -227,6 +227,14 @@ public final class OperatorScale {
     double cpuSeconds = cpuSeconds(pid);
     Thread.sleep(10_000);
     long idle = rssKib(pid, "VmRSS");
+    if (jvm.stream().anyMatch(flag -> flag.startsWith("-XX:NativeMemoryTracking="))) {
+      // Where the memory goes, by the JVM's own account, after the round.
+      new ProcessBuilder("jcmd", String.valueOf(pid), "VM.native_memory", "summary")
+          .redirectErrorStream(true)
+          .redirectOutput(out.resolve("scale-nmt.txt").toFile())
+          .start()
+          .waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
 
     String result =
         String.format(

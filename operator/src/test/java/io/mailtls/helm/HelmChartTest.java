@@ -185,7 +185,9 @@ class HelmChartTest {
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getResources().getLimits()).containsKey("memory");
     assertThat(env(operator, "JAVA_TOOL_OPTIONS"))
-        .isEqualTo("-XX:MaxRAMPercentage=35 -XX:+UseSerialGC");
+        .isEqualTo(
+            "-XX:MaxRAMPercentage=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                + " -XX:ReservedCodeCacheSize=32m");
     assertThat(env(operator, "MAILTLS_NAMESPACES")).isEmpty();
     assertThat(env(operator, "MAILTLS_LEADER_ELECTION")).isEqualTo("true");
     assertThat(env(operator, "MAILTLS_TOTAL_SHARDS")).isEqualTo("1");
