@@ -317,7 +317,7 @@ public final class MailDns {
       return new Answer(List.of(), timedOut(text(name), Type.string(type)));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof InterruptedIOException) {
+      if (isTimeout(cause)) {
         return new Answer(List.of(), timedOut(text(name), Type.string(type)));
       }
       return problem(
@@ -345,6 +345,18 @@ public final class MailDns {
     resolver.setRetries(3);
     resolver.setTimeout(timeout);
     return resolver;
+  }
+
+  /**
+   * A query that ran out of time: dnsjava says so with a SocketTimeoutException from the last try,
+   * or, when its own overall timeout wins the race, with a plain IOException "Timed out while
+   * trying to resolve …". Both are a timeout, never a server failure.
+   */
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof InterruptedIOException
+        || (cause instanceof IOException
+            && cause.getMessage() != null
+            && cause.getMessage().toLowerCase(Locale.ROOT).contains("timed out"));
   }
 
   private DnsProblem timedOut(String name, String type) {
