@@ -97,6 +97,7 @@ public final class ReceiveCommand implements Callable<Integer> {
             AdminServer.start(service.metricsPort)
                 .metrics("/metrics", metrics.prometheusRegistry());
         AdminServer health = AdminServer.start(service.healthPort).check("/healthz", () -> true)) {
+      metrics.receiverStarted();
       sessions.onRecord(
           session -> {
             if (session.outcome() != SessionOutcome.BUSY) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Turns the receiver's sessions into a verdict on one expected sender. The verdict rests on the
@@ -37,8 +38,8 @@ public final class SenderEvaluator {
     List<SessionRecord> recent =
         sessions.stream()
             .filter(s -> s.outcome() != SessionOutcome.BUSY)
+            .filter(s -> !s.startedAt().isBefore(oldest)) // before matching: it parses addresses
             .filter(sender::matches)
-            .filter(s -> !s.startedAt().isBefore(oldest))
             .toList();
     if (recent.isEmpty()) {
       return verdict(
@@ -107,13 +108,21 @@ public final class SenderEvaluator {
   /** The same client's last session with STARTTLS before {@code session}, if recent enough. */
   private static Optional<SessionRecord> previousStartTls(
       SessionRecord session, List<SessionRecord> newestFirst) {
+    return sameClientJustBefore(session, newestFirst).filter(SessionRecord::startTls).findFirst();
+  }
+
+  /**
+   * The same client's sessions (an address, or an IPv6 /64) within {@link #FALLBACK_WINDOW} before
+   * {@code session}, newest first.
+   */
+  private static Stream<SessionRecord> sameClientJustBefore(
+      SessionRecord session, List<SessionRecord> newestFirst) {
     String client = ClientKey.of(session.clientAddress());
+    Instant from = session.startedAt().minus(FALLBACK_WINDOW);
     return newestFirst.stream()
         .filter(s -> s.startedAt().isBefore(session.startedAt()))
-        .filter(s -> ClientKey.of(s.clientAddress()).equals(client))
-        .filter(SessionRecord::startTls)
-        .findFirst()
-        .filter(s -> !s.startedAt().isBefore(session.startedAt().minus(FALLBACK_WINDOW)));
+        .filter(s -> !s.startedAt().isBefore(from))
+        .filter(s -> ClientKey.of(s.clientAddress()).equals(client));
   }
 
   /**
@@ -204,11 +213,7 @@ public final class SenderEvaluator {
   /** A hello from the same client shortly before that offered the minimum version. */
   private static Optional<SessionRecord> betterOfferJustBefore(
       SessionRecord session, List<SessionRecord> recent, SenderRequirements requirements) {
-    String client = ClientKey.of(session.clientAddress());
-    return recent.stream()
-        .filter(s -> s.startedAt().isBefore(session.startedAt()))
-        .filter(s -> !s.startedAt().isBefore(session.startedAt().minus(FALLBACK_WINDOW)))
-        .filter(s -> ClientKey.of(s.clientAddress()).equals(client))
+    return sameClientJustBefore(session, recent)
         .filter(s -> s.hello() != null && s.hello().offersAtLeast(requirements.minimumVersion()))
         .findFirst();
   }

@@ -15,7 +15,6 @@ public final class ReceivedSessions {
   private ReceivedSessions() {}
 
   public static void wire(SessionLog sessions, KnownSenders known, MailTlsMetrics metrics) {
-    metrics.receiverStarted();
     sessions.onRecord(
         session -> {
           boolean expected = session.outcome() != SessionOutcome.BUSY && known.isExpected(session);

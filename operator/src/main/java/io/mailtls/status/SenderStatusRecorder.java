@@ -16,12 +16,6 @@ import org.slf4j.LoggerFactory;
 public final class SenderStatusRecorder {
   private static final Logger log = LoggerFactory.getLogger(SenderStatusRecorder.class);
 
-  /** Writes a sender policy's status; false when the policy no longer exists. */
-  @FunctionalInterface
-  public interface Writer {
-    boolean write(MailSenderPolicyStatus status);
-  }
-
   private final MailTlsMetrics metrics;
   private final VerdictChangeNotifier notifier;
 
@@ -37,7 +31,7 @@ public final class SenderStatusRecorder {
       PolicyRef policy,
       MailSenderPolicyStatus previous,
       MailSenderPolicyStatus status,
-      Writer writer) {
+      StatusWriter<MailSenderPolicyStatus> writer) {
     if (!Objects.equals(previous, withoutTimes(previous, status)) && !writer.write(status)) {
       return false;
     }

@@ -36,7 +36,7 @@ public final class StatusRecorder {
       PolicyRef policy,
       MailEndpointPolicyStatus previous,
       RoundResult result,
-      StatusWriter writer) {
+      StatusWriter<MailEndpointPolicyStatus> writer) {
     MailEndpointPolicyStatus status = result.status();
     if (status != null && !Objects.equals(previous, status) && !writer.write(status)) {
       log.debug("{} was deleted while it was probed", policy);
