@@ -6,6 +6,7 @@
 #        bench/run.sh scale [--policies=1000] [--jvm=-Xmx128m,-XX:+UseSerialGC] [--operator-args=...]
 #        bench/run.sh scrape          figure (f), /metrics at 10,000 endpoints
 #        bench/run.sh receiver [--senders=16] [--sessions=12000]   figure (g), the test receiver
+#        bench/run.sh startup [--runs=20] [--target=smtp://127.0.0.1:24026]   figure (h), start-up
 #   --quick          fewer samples (about a minute of measuring instead of several)
 #   --name=value     passed to io.mailtls.bench.BenchMain (`--help` lists them) or OperatorScale
 # Environment:
@@ -39,6 +40,9 @@ elif [[ ${1:-} == scrape ]]; then
   shift
 elif [[ ${1:-} == receiver ]]; then
   MAIN=io.mailtls.bench.ReceiverLoad # figure (g): no testbed, no sslscan
+  shift
+elif [[ ${1:-} == startup ]]; then
+  MAIN=io.mailtls.bench.StartupBench # figure (h): bin/mailtls and sslscan against the testbed
   shift
 fi
 ARGS=()
@@ -129,6 +133,8 @@ log "measuring (at most ${LIMIT}s); log in $OUT/run.log"
 set +e
 if [[ $MAIN == *OperatorScale ]]; then
   ARGS=(--jar="$ROOT/operator/target/mailtls.jar" --crd="$ROOT/crds/mailendpointpolicies.mailtls.io-v1.yml" "${ARGS[@]}")
+elif [[ $MAIN == *StartupBench ]]; then
+  ARGS=(--root="$ROOT" "${ARGS[@]}")
 else
   ARGS=(--cli-jar="$ROOT/operator/target/mailtls.jar" "${ARGS[@]}")
 fi

@@ -12,12 +12,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy on the loopback interface that adds a fixed one-way delay to each direction, to turn
@@ -26,11 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Per accepted connection: the proxy waits d before it connects upstream (the client's SYN
  * travelling to the server), then two pumps run, one per direction. Each pump has a reader that
- * stamps every chunk it reads with {@code arrival + d} and a writer that sleeps until that time
- * before writing it; chunks of one direction go through one FIFO queue, so byte order is kept and a
- * constant delay never reorders anything. End of stream is forwarded (as a half-close) after the
- * same delay; a reset or error closes both sides. Every task runs on its own virtual thread, so
- * thousands of connections cost no platform threads.
+ * hands every chunk it reads to one timer thread, due d later, and a writer that writes the chunks
+ * the timer releases to it; the timer releases chunks of the same delay in the order they were
+ * read, so byte order is kept and a constant delay never reorders anything. End of stream is
+ * forwarded (as a half-close) after the same delay; a reset or error closes both sides. Readers and
+ * writers run on virtual threads, so thousands of connections cost no platform threads; the timer
+ * is one platform thread shared by every proxy of the JVM, because it wakes on time where a timed
+ * park of a virtual thread wakes about a millisecond late, and it never spins.
  *
  * <p>What a userspace proxy cannot delay is the TCP handshake itself: the kernel completes the
  * client's {@code connect} at once. For a server-speaks-first protocol the greeting still arrives
@@ -42,7 +45,18 @@ import java.util.concurrent.locks.LockSupport;
 public final class DelayProxy implements Closeable {
   private static final int CHUNK = 16 * 1024;
   private static final byte[] EOF = new byte[0];
-  private static final long WAKE_EARLY_NANOS = 2_000_000;
+
+  /**
+   * Releases delayed chunks and connects. One thread for every proxy: its tasks only hand a chunk
+   * to a queue, and one thread keeps the release order of equal delays.
+   */
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "delay-proxy-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final ServerSocket server;
   private final InetSocketAddress target;
@@ -131,35 +145,39 @@ public final class DelayProxy implements Closeable {
       // connection exists is stamped with its true arrival time.
       LinkedBlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
       threads.submit(() -> read(client, toServer, client, upstream));
-      sleepUntil(System.nanoTime() + delayNanos);
+      TIMER.schedule(() -> {}, delayNanos, TimeUnit.NANOSECONDS).get();
       upstream.connect(target, 10_000);
       threads.submit(() -> write(toServer, upstream, client, upstream));
       LinkedBlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
       threads.submit(() -> write(toClient, client, client, upstream));
       read(upstream, toClient, client, upstream);
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException | InterruptedException | ExecutionException e) {
       closeBoth(client, upstream);
     }
   }
 
-  /** Reads from {@code from} until end of stream, stamping each chunk with its due time. */
+  /** Reads from {@code from} until end of stream; each chunk reaches the queue after the delay. */
   private void read(Socket from, LinkedBlockingQueue<Chunk> queue, Socket a, Socket b) {
     byte[] buffer = new byte[CHUNK];
     try {
       InputStream in = from.getInputStream();
       int n;
       while ((n = in.read(buffer)) > 0) {
-        queue.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
+        later(queue, Arrays.copyOf(buffer, n));
       }
-      queue.add(new Chunk(System.nanoTime() + delayNanos, EOF));
+      later(queue, EOF);
     } catch (IOException e) {
       // a reset on one side: close both, as a real path would deliver the reset too
       closeBoth(a, b);
-      queue.add(new Chunk(System.nanoTime(), null));
+      queue.add(new Chunk(null));
     }
   }
 
-  /** Writes each chunk to {@code to} at its due time; forwards end of stream as a half-close. */
+  private void later(LinkedBlockingQueue<Chunk> queue, byte[] data) {
+    TIMER.schedule(() -> queue.add(new Chunk(data)), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Writes each chunk to {@code to} as it arrives; forwards end of stream as a half-close. */
   private void write(LinkedBlockingQueue<Chunk> queue, Socket to, Socket a, Socket b) {
     try {
       OutputStream out = to.getOutputStream();
@@ -168,7 +186,6 @@ public final class DelayProxy implements Closeable {
         if (chunk.data == null) {
           return;
         }
-        sleepUntil(chunk.due);
         if (chunk.data == EOF) {
           to.shutdownOutput();
           if (bothHalfClosed(a, b)) {
@@ -195,23 +212,6 @@ public final class DelayProxy implements Closeable {
     open.remove(b);
   }
 
-  /**
-   * Parks until shortly before {@code dueNanos}, then yields until it: a timed park of a virtual
-   * thread wakes about a millisecond late, which would add 2 ms to every round trip.
-   */
-  private static void sleepUntil(long dueNanos) throws InterruptedException {
-    long left;
-    while ((left = dueNanos - System.nanoTime()) > WAKE_EARLY_NANOS) {
-      LockSupport.parkNanos(left - WAKE_EARLY_NANOS);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
-    while (dueNanos - System.nanoTime() > 0) {
-      Thread.yield();
-    }
-  }
-
   private static void requireLoopback(InetSocketAddress address, String what) {
     if (address.isUnresolved() || !address.getAddress().isLoopbackAddress()) {
       throw new IllegalArgumentException(
@@ -227,7 +227,8 @@ public final class DelayProxy implements Closeable {
     }
   }
 
-  private record Chunk(long due, byte[] data) {}
+  /** A chunk of bytes; {@link #EOF} for end of stream, null data for a reset. */
+  private record Chunk(byte[] data) {}
 
   /**
    * Runs a proxy until killed: {@code DelayProxy LISTEN_PORT TARGET_PORT ONE_WAY_DELAY_MS} (both

@@ -1,9 +1,9 @@
 package io.mailtls.cli;
 
-import io.mailtls.metrics.BuildInfo;
 import io.mailtls.probe.ServerText;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,13 +13,7 @@ import picocli.CommandLine.Command;
     name = "mailtls",
     mixinStandardHelpOptions = true,
     versionProvider = MailTlsCommand.Version.class,
-    description = "Finds the mail endpoints that still accept deprecated TLS.",
-    subcommands = {
-      ScanCommand.class,
-      RunCommand.class,
-      ReceiveCommand.class,
-      OperatorCommand.class
-    })
+    description = "Finds the mail endpoints that still accept deprecated TLS.")
 public final class MailTlsCommand implements Runnable {
   /** Exit code for a usage error: a bad option, target or file, a port that is taken. */
   static final int EXIT_USAGE = 2;
@@ -37,16 +31,44 @@ public final class MailTlsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
   }
 
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /** The subcommands, in the order the help lists them. */
+  static final List<String> SUBCOMMANDS = List.of("scan", "run", "receive", "operator");
+
+  /** The command line with every subcommand, as the help shows it. */
+  static CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS);
   }
 
-  static CommandLine commandLine() {
+  /**
+   * The command line for these arguments: with only the subcommand they name, for a fast start
+   * (picocli reads each registered command's annotations, and {@code scan} has no use for the
+   * operator's classes); else with all, for the help and for suggestions after a misspelt
+   * subcommand.
+   */
+  static CommandLine commandLine(String[] args) {
+    return args.length > 0 && SUBCOMMANDS.contains(args[0])
+        ? commandLine(List.of(args[0]))
+        : commandLine();
+  }
+
+  private static CommandLine commandLine(List<String> subcommands) {
     CommandLine commandLine = new CommandLine(new MailTlsCommand());
+    subcommands.forEach(name -> commandLine.addSubcommand(subcommand(name)));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(MailTlsCommand::usageError);
     commandLine.setExecutionExceptionHandler(MailTlsCommand::failure);
     return commandLine;
+  }
+
+  /** A switch, not a map of constructors: only the subcommand that runs gets its class loaded. */
+  private static Object subcommand(String name) {
+    return switch (name) {
+      case "scan" -> new ScanCommand();
+      case "run" -> new RunCommand();
+      case "receive" -> new ReceiveCommand();
+      case "operator" -> new OperatorCommand();
+      default -> throw new IllegalArgumentException("no subcommand " + name);
+    };
   }
 
   /** One line that names the problem, and where to read more; not the whole usage text. */
@@ -129,16 +151,7 @@ public final class MailTlsCommand implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      BuildInfo build = BuildInfo.current();
-      return new String[] {
-        "mailtls "
-            + build.version()
-            + " (commit "
-            + build.commit()
-            + (build.dirty() ? ", with uncommitted changes" : "")
-            + ")",
-        "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
-      };
+      return Main.versionLines();
     }
   }
 }

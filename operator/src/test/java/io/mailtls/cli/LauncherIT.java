@@ -72,6 +72,27 @@ class LauncherIT {
   }
 
   @Test
+  void aScanStartsFromTheAotCacheTheBuildTrained() throws Exception {
+    Path jdk = Path.of(System.getProperty("java.home"));
+    Path cache = TestingProject.ROOT.resolve("operator/target/mailtls.aot");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.version().feature() >= 25, "the build trains an AOT cache on JDK 25+ only");
+    assertThat(Files.readString(Path.of(cache + ".java")).strip())
+        .isEqualTo(jdk.toRealPath().toString());
+
+    // -Xlog:aot after the launcher's own options turns the cache's log back on.
+    Run run =
+        launch(
+            Map.of("JAVA_HOME", jdk.toString(), "MAILTLS_JAVA_OPTS", "-Xlog:aot"),
+            "scan",
+            "smtp://127.0.0.1:1");
+
+    assertThat(run.output()).contains("Opened AOT cache " + cache);
+    assertThat(run.output()).doesNotContain("Unable to map", "mismatch");
+    assertThat(run.output()).contains("smtp://127.0.0.1:1: UNREACHABLE");
+  }
+
+  @Test
   void aJsonLogStreamHasOnlyJsonLines(@TempDir Path policies) throws Exception {
     Files.writeString(
         policies.resolve("edge.yaml"),
