@@ -2,21 +2,19 @@ package io.mailtls.bench;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,47 +24,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * proxy costs one round trip of 2d.
  *
  * <p>Per accepted connection: the proxy waits d before it connects upstream (the client's SYN
- * travelling to the server), then two pumps run, one per direction. Each pump has a reader that
- * hands every chunk it reads to one timer thread, due d later, and a writer that writes the chunks
- * the timer releases to it; the timer releases chunks of the same delay in the order they were
- * read, so byte order is kept and a constant delay never reorders anything. End of stream is
- * forwarded (as a half-close) after the same delay; a reset or error closes both sides. Readers and
- * writers run on virtual threads, so thousands of connections cost no platform threads; the timer
- * is one platform thread shared by every proxy of the JVM, because it wakes on time where a timed
- * park of a virtual thread wakes about a millisecond late, and it never spins.
+ * travelling to the server). Every chunk read from one side is released to the other side d after
+ * it arrived; chunks of one direction are released in the order they were read, so byte order is
+ * kept and a constant delay never reorders anything. End of stream is forwarded (as a half-close)
+ * after the same delay; a reset or error closes both sides.
+ *
+ * <p>Every proxy of the JVM runs on one {@link DelayLoop}: one thread with a selector and a timer
+ * queue, because the bench's tens of thousands of proxies share the machine's cores with the
+ * operator they measure. (Threads per connection, even virtual ones, cost several times the CPU.)
  *
  * <p>What a userspace proxy cannot delay is the TCP handshake itself: the kernel completes the
  * client's {@code connect} at once. For a server-speaks-first protocol the greeting still arrives
  * after one round trip (d for the upstream connect, d back), which is half a round trip earlier
- * than over a real network.
+ * than over a real network. A release can be up to a millisecond late: the loop sleeps in whole
+ * milliseconds.
  *
  * <p>Only loopback addresses are accepted, for listening and for the target.
  */
 public final class DelayProxy implements Closeable {
   private static final int CHUNK = 16 * 1024;
-  private static final byte[] EOF = new byte[0];
 
-  /**
-   * Releases delayed chunks and connects. One thread for every proxy: its tasks only hand a chunk
-   * to a queue, and one thread keeps the release order of equal delays.
-   */
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "delay-proxy-timer");
-            thread.setDaemon(true);
-            return thread;
-          });
-
-  private final ServerSocket server;
+  private final DelayLoop loop = DelayLoop.shared();
+  private final ServerSocketChannel server;
   private final InetSocketAddress target;
   private final long delayNanos;
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
+  private final Set<Connection> open = new HashSet<>(); // the loop's thread only
   private volatile boolean closed;
 
-  private DelayProxy(ServerSocket server, InetSocketAddress target, Duration oneWayDelay) {
+  private DelayProxy(ServerSocketChannel server, InetSocketAddress target, Duration oneWayDelay) {
     this.server = server;
     this.target = target;
     this.delayNanos = oneWayDelay.toNanos();
@@ -83,11 +69,14 @@ public final class DelayProxy implements Closeable {
     if (oneWayDelay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + oneWayDelay);
     }
-    ServerSocket server = new ServerSocket();
-    server.setReuseAddress(true);
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     server.bind(listen, 4096);
+    server.configureBlocking(false);
     DelayProxy proxy = new DelayProxy(server, target, oneWayDelay);
-    proxy.threads.submit(proxy::acceptLoop);
+    // Connections queue in the backlog until the loop has registered the listener.
+    proxy.loop.execute(
+        () -> proxy.loop.register(server, SelectionKey.OP_ACCEPT, key -> proxy.accept()));
     return proxy;
   }
 
@@ -98,7 +87,7 @@ public final class DelayProxy implements Closeable {
   }
 
   public int port() {
-    return server.getLocalPort();
+    return server.socket().getLocalPort();
   }
 
   public long connectionsAccepted() {
@@ -107,109 +96,193 @@ public final class DelayProxy implements Closeable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    closeQuietly(server);
-    open.forEach(DelayProxy::closeQuietly);
-    threads.shutdownNow();
+    CountDownLatch done = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          closeQuietly(server);
+          new HashSet<>(open).forEach(Connection::close);
+          done.countDown();
+        });
     try {
-      threads.awaitTermination(5, TimeUnit.SECONDS);
+      done.await(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = server.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          System.err.println("DelayProxy: accept failed: " + e.getMessage());
-        }
+  private void accept() {
+    try {
+      for (SocketChannel client = server.accept(); client != null; client = server.accept()) {
+        accepted.incrementAndGet();
+        client.configureBlocking(false);
+        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        Connection connection = new Connection(client);
+        open.add(connection);
+        connection.start();
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        System.err.println("DelayProxy: accept failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** One proxied connection: the client's channel, the upstream one, a direction each way. */
+  private final class Connection {
+    private final SocketChannel client;
+    private SocketChannel upstream;
+    private SelectionKey clientKey;
+    private SelectionKey upstreamKey;
+    private boolean upstreamConnected;
+    private final Direction toServer = new Direction();
+    private final Direction toClient = new Direction();
+    private boolean closed;
+
+    Connection(SocketChannel client) {
+      this.client = client;
+    }
+
+    void start() {
+      clientKey = loop.register(client, SelectionKey.OP_READ, this::clientReady);
+      loop.schedule(delayNanos, this::connectUpstream);
+    }
+
+    private void connectUpstream() {
+      if (closed) {
         return;
       }
-      accepted.incrementAndGet();
-      open.add(client);
-      threads.submit(() -> serve(client));
-    }
-  }
-
-  private void serve(Socket client) {
-    Socket upstream = new Socket();
-    open.add(upstream);
-    try {
-      client.setTcpNoDelay(true);
-      upstream.setTcpNoDelay(true);
-      // The pump from the client starts at once, so what the client sends before the upstream
-      // connection exists is stamped with its true arrival time.
-      LinkedBlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
-      threads.submit(() -> read(client, toServer, client, upstream));
-      TIMER.schedule(() -> {}, delayNanos, TimeUnit.NANOSECONDS).get();
-      upstream.connect(target, 10_000);
-      threads.submit(() -> write(toServer, upstream, client, upstream));
-      LinkedBlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
-      threads.submit(() -> write(toClient, client, client, upstream));
-      read(upstream, toClient, client, upstream);
-    } catch (IOException | InterruptedException | ExecutionException e) {
-      closeBoth(client, upstream);
-    }
-  }
-
-  /** Reads from {@code from} until end of stream; each chunk reaches the queue after the delay. */
-  private void read(Socket from, LinkedBlockingQueue<Chunk> queue, Socket a, Socket b) {
-    byte[] buffer = new byte[CHUNK];
-    try {
-      InputStream in = from.getInputStream();
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        later(queue, Arrays.copyOf(buffer, n));
+      try {
+        upstream = SocketChannel.open();
+        upstream.configureBlocking(false);
+        upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        upstreamConnected = upstream.connect(target);
+        upstreamKey =
+            loop.register(
+                upstream,
+                upstreamConnected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                this::upstreamReady);
+        if (upstreamConnected) {
+          flush(toServer, upstream, upstreamKey);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        close();
       }
-      later(queue, EOF);
-    } catch (IOException e) {
-      // a reset on one side: close both, as a real path would deliver the reset too
-      closeBoth(a, b);
-      queue.add(new Chunk(null));
     }
-  }
 
-  private void later(LinkedBlockingQueue<Chunk> queue, byte[] data) {
-    TIMER.schedule(() -> queue.add(new Chunk(data)), delayNanos, TimeUnit.NANOSECONDS);
-  }
+    private void clientReady(SelectionKey key) {
+      try {
+        if (key.isReadable()) {
+          read(client, key, toServer);
+        }
+        if (!closed && key.isValid() && key.isWritable()) {
+          flush(toClient, client, clientKey);
+        }
+      } catch (IOException e) {
+        close();
+      }
+    }
 
-  /** Writes each chunk to {@code to} as it arrives; forwards end of stream as a half-close. */
-  private void write(LinkedBlockingQueue<Chunk> queue, Socket to, Socket a, Socket b) {
-    try {
-      OutputStream out = to.getOutputStream();
-      while (true) {
-        Chunk chunk = queue.take();
-        if (chunk.data == null) {
+    private void upstreamReady(SelectionKey key) {
+      try {
+        if (key.isConnectable()) {
+          upstream.finishConnect();
+          upstreamConnected = true;
+          key.interestOps(SelectionKey.OP_READ);
+          flush(toServer, upstream, upstreamKey);
+        }
+        if (!closed && key.isValid() && key.isReadable()) {
+          read(upstream, key, toClient);
+        }
+        if (!closed && key.isValid() && key.isWritable()) {
+          flush(toServer, upstream, upstreamKey);
+        }
+      } catch (IOException e) {
+        close();
+      }
+    }
+
+    /** Reads what is there and releases it (or the end of stream) to the other side later. */
+    private void read(SocketChannel from, SelectionKey key, Direction direction)
+        throws IOException {
+      ByteBuffer buffer = loop.readBuffer(CHUNK);
+      int n = from.read(buffer);
+      if (n > 0) {
+        buffer.flip();
+        ByteBuffer chunk = ByteBuffer.allocate(n).put(buffer).flip();
+        loop.schedule(delayNanos, () -> release(direction, chunk));
+      } else if (n < 0) {
+        key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        loop.schedule(delayNanos, () -> release(direction, null));
+      }
+    }
+
+    /** A chunk (null: end of stream) is due on the other side: write it, or queue it. */
+    private void release(Direction direction, ByteBuffer chunk) {
+      if (closed) {
+        return;
+      }
+      if (chunk == null) {
+        direction.endReleased = true;
+      } else {
+        direction.pending.add(chunk);
+      }
+      try {
+        if (direction == toServer) {
+          flush(toServer, upstream, upstreamKey);
+        } else {
+          flush(toClient, client, clientKey);
+        }
+      } catch (IOException e) {
+        close();
+      }
+    }
+
+    /** Writes what is released; waits for OP_WRITE when the socket's buffer is full. */
+    private void flush(Direction direction, SocketChannel to, SelectionKey key) throws IOException {
+      if (to == null || key == null || (to == upstream && !upstreamConnected)) {
+        return; // upstream not connected yet: what is due waits in the queue
+      }
+      while (!direction.pending.isEmpty()) {
+        ByteBuffer head = direction.pending.peek();
+        to.write(head);
+        if (head.hasRemaining()) {
+          key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
           return;
         }
-        if (chunk.data == EOF) {
-          to.shutdownOutput();
-          if (bothHalfClosed(a, b)) {
-            closeBoth(a, b);
-          }
-          return;
-        }
-        out.write(chunk.data);
-        out.flush();
+        direction.pending.poll();
       }
-    } catch (IOException | InterruptedException e) {
-      closeBoth(a, b);
+      key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+      if (direction.endReleased && !direction.shut) {
+        direction.shut = true;
+        to.shutdownOutput();
+        if (toServer.shut && toClient.shut) {
+          close();
+        }
+      }
+    }
+
+    void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly(client);
+      if (upstream != null) {
+        closeQuietly(upstream);
+      }
+      open.remove(this);
     }
   }
 
-  private static boolean bothHalfClosed(Socket a, Socket b) {
-    return a.isOutputShutdown() && b.isOutputShutdown();
-  }
-
-  private void closeBoth(Socket a, Socket b) {
-    closeQuietly(a);
-    closeQuietly(b);
-    open.remove(a);
-    open.remove(b);
+  /** One direction's chunks that are due but not yet written, and its end of stream. */
+  private static final class Direction {
+    final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+    boolean endReleased;
+    boolean shut;
   }
 
   private static void requireLoopback(InetSocketAddress address, String what) {
@@ -226,9 +299,6 @@ public final class DelayProxy implements Closeable {
       // closing anyway
     }
   }
-
-  /** A chunk of bytes; {@link #EOF} for end of stream, null data for a reset. */
-  private record Chunk(byte[] data) {}
 
   /**
    * Runs a proxy until killed: {@code DelayProxy LISTEN_PORT TARGET_PORT ONE_WAY_DELAY_MS} (both

@@ -6,10 +6,12 @@ import java.io.InputStream;
 import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -18,11 +20,17 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,7 +41,29 @@ final class CertificateInspector {
   private static final int SAN_DNS = 2;
   private static final int SAN_IP = 7;
 
+  /**
+   * How long a chain's validation is reused. A mail host shows one chain on all its ports, a fleet
+   * often one chain on all its hosts, and every round shows them again: PKIX against a full trust
+   * store is a good part of a probe's CPU. Never past a certificate's notAfter (or a notBefore
+   * still to come), when the answer would change.
+   */
+  static final Duration VALIDATION_REUSE = Duration.ofMinutes(10);
+
+  /** Chains whose validation is remembered: a digest and a message each, a few hundred KiB. */
+  static final int MAX_REMEMBERED = 4096;
+
   private final Set<TrustAnchor> anchors;
+  private final Map<String, Validation> recent =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Validation> eldest) {
+              return size() > MAX_REMEMBERED;
+            }
+          });
+
+  /** A validation's result (null: the chain validated) and until when it may be reused. */
+  private record Validation(String error, Instant reusableUntil) {}
 
   private CertificateInspector(Set<TrustAnchor> anchors) {
     this.anchors = anchors;
@@ -97,8 +127,53 @@ final class CertificateInspector {
         nameMatches(leaf, sans, name));
   }
 
-  /** Null when the chain validates, else the reason. */
+  /** Null when the chain validates, else the reason; reused for the same chain a while. */
   private String validate(List<X509Certificate> chain) {
+    Instant now = Instant.now();
+    String key = digest(chain);
+    Validation remembered = key == null ? null : recent.get(key);
+    if (remembered != null && now.isBefore(remembered.reusableUntil())) {
+      return remembered.error();
+    }
+    String error = validateNow(chain);
+    if (key != null) {
+      recent.put(key, new Validation(error, reusableUntil(chain, now)));
+    }
+    return error;
+  }
+
+  /** The end of {@link #VALIDATION_REUSE}, or the first validity boundary of the chain before. */
+  static Instant reusableUntil(List<X509Certificate> chain, Instant now) {
+    Instant until = now.plus(VALIDATION_REUSE);
+    for (X509Certificate certificate : chain) {
+      Instant notBefore = certificate.getNotBefore().toInstant();
+      Instant notAfter = certificate.getNotAfter().toInstant();
+      if (notBefore.isAfter(now) && notBefore.isBefore(until)) {
+        until = notBefore;
+      }
+      if (notAfter.isBefore(until)) {
+        until = notAfter;
+      }
+    }
+    return until;
+  }
+
+  /** SHA-256 over the chain's encodings; null when a certificate cannot be encoded (never kept). */
+  private static String digest(List<X509Certificate> chain) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (X509Certificate certificate : chain) {
+        byte[] der = certificate.getEncoded();
+        sha256.update(ByteBuffer.allocate(4).putInt(der.length).array());
+        sha256.update(der);
+      }
+      return HexFormat.of().formatHex(sha256.digest());
+    } catch (GeneralSecurityException e) {
+      return null;
+    }
+  }
+
+  private String validateNow(List<X509Certificate> chain) {
     // The path handed to PKIX must not contain the trust anchor itself.
     List<X509Certificate> path = new ArrayList<>(chain);
     while (path.size() > 1 && isAnchor(path.get(path.size() - 1))) {

@@ -2,7 +2,17 @@ package io.mailtls.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 class CertificateInspectorTest {
@@ -28,5 +38,50 @@ class CertificateInspectorTest {
     List<List<?>> sans = List.of(List.of(2, "mx.example.com"));
     assertThat(CertificateInspector.nameMatches(null, sans, "mx.example.com.")).isTrue();
     assertThat(CertificateInspector.nameMatches(null, sans, "MX.Example.com")).isTrue();
+  }
+
+  @Test
+  void aValidationIsReusedTenMinutesAtMost() throws Exception {
+    Instant now = Instant.parse("2026-12-01T00:00:00Z");
+    X509Certificate longLived =
+        certificate(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+
+    assertThat(CertificateInspector.reusableUntil(List.of(longLived), now))
+        .isEqualTo(now.plus(CertificateInspector.VALIDATION_REUSE));
+  }
+
+  @Test
+  void aValidationIsNeverReusedPastAValidityBoundary() throws Exception {
+    Instant now = Instant.parse("2026-12-01T00:00:00Z");
+    X509Certificate longLived =
+        certificate(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+    X509Certificate expiring =
+        certificate(now.minus(Duration.ofDays(1)), now.plus(Duration.ofMinutes(3)));
+    X509Certificate notYetValid =
+        certificate(now.plus(Duration.ofMinutes(2)), now.plus(Duration.ofDays(90)));
+
+    assertThat(CertificateInspector.reusableUntil(List.of(longLived, expiring), now))
+        .isEqualTo(now.plus(Duration.ofMinutes(3)));
+    assertThat(CertificateInspector.reusableUntil(List.of(notYetValid, longLived), now))
+        .isEqualTo(now.plus(Duration.ofMinutes(2)));
+  }
+
+  /** A self-signed certificate valid from {@code notBefore} to {@code notAfter} (whole seconds). */
+  private static X509Certificate certificate(Instant notBefore, Instant notAfter) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    KeyPair keys = generator.generateKeyPair();
+    X500Name name = new X500Name("CN=reuse.test");
+    byte[] der =
+        new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.ONE,
+                Date.from(notBefore),
+                Date.from(notAfter),
+                name,
+                keys.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+            .getEncoded();
+    return CertificateInspector.parse(List.of(der)).getFirst();
   }
 }
