@@ -100,13 +100,12 @@ final class MailConnection implements Closeable {
       }
       socket.setTcpNoDelay(true);
       socket.connect(address, timeout);
-      InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+      // The deadline is armed below the buffer: once per read from the socket, not per byte.
+      InputStream in =
+          new BufferedInputStream(
+              new DeadlineInputStream(socket.getInputStream(), socket, deadline), 8192);
       MailConnection connection =
-          new MailConnection(
-              socket,
-              deadline,
-              new DeadlineInputStream(in, socket, deadline),
-              socket.getOutputStream());
+          new MailConnection(socket, deadline, in, socket.getOutputStream());
       connection.alarm =
           WATCHDOG.schedule(
               connection::expire,
