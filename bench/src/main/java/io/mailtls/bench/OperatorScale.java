@@ -229,6 +229,7 @@ public final class OperatorScale {
       double createSeconds)
       throws Exception {
     long pid = operator.pid();
+    long[] machineAtStart = machineTicks();
     long rssMax = 0;
     // Statuses are counted from a watch, not by listing every policy again and again: at thousands
     // of policies a list every 250 ms cost the shared 2 cores more than the operator's own work.
@@ -271,6 +272,10 @@ public final class OperatorScale {
     double roundSeconds = (lastStatusNanos.get() - t0) / 1e9;
     long peak = rssKib(pid, "VmHWM");
     double cpuSeconds = cpuSeconds(pid);
+    double userSeconds = userSeconds(pid);
+    long[] machineAtEnd = machineTicks();
+    double machineBusy =
+        100.0 * (machineAtEnd[0] - machineAtStart[0]) / (machineAtEnd[1] - machineAtStart[1]);
     Thread.sleep(10_000);
     long idle = rssKib(pid, "VmRSS");
     if (jvm.stream().anyMatch(flag -> flag.startsWith("-XX:NativeMemoryTracking="))) {
@@ -285,7 +290,8 @@ public final class OperatorScale {
     String result =
         String.format(
             "| %d policies x %d endpoints (%s) | JVM %s | %s | (created beforehand in %.1f s) | operator start"
-                + " to every status written %.1f s (%.0f endpoints/s), operator CPU %.1f s | wrong"
+                + " to every status written %.1f s (%.0f endpoints/s), operator CPU %.1f s (user %.1f s),"
+                + " machine busy %.0f %% | wrong"
                 + " summaries %d | RSS"
                 + " max sampled %d MiB, peak (VmHWM) %d MiB, idle 10 s later %d MiB |%n",
             policies,
@@ -297,6 +303,8 @@ public final class OperatorScale {
             roundSeconds,
             policies * ENDPOINTS.size() / roundSeconds,
             cpuSeconds,
+            userSeconds,
+            machineBusy,
             wrong,
             rssMax / 1024,
             peak / 1024,
@@ -320,8 +328,30 @@ public final class OperatorScale {
 
   /** User plus system CPU time of a process, from /proc (clock ticks of 1/100 s). */
   static double cpuSeconds(long pid) throws IOException {
+    return userSeconds(pid) + systemSeconds(pid);
+  }
+
+  static double userSeconds(long pid) throws IOException {
+    return statField(pid, 11) / 100.0;
+  }
+
+  static double systemSeconds(long pid) throws IOException {
+    return statField(pid, 12) / 100.0;
+  }
+
+  private static long statField(long pid, int index) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
+  }
+
+  /** The whole machine's busy and total CPU ticks so far (/proc/stat; idle and iowait are idle). */
+  static long[] machineTicks() throws IOException {
+    String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < cpu.length; i++) {
+      total += Long.parseLong(cpu[i]);
+    }
+    long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+    return new long[] {total - idle, total};
   }
 }
