@@ -196,7 +196,6 @@ public final class EndpointProber {
     return EndpointSummary.of(
         destination,
         observed.attempts(),
-        observed.greeting(),
         certificate(destination, observed.chain()),
         probedAt,
         millisSince(start));
@@ -206,25 +205,31 @@ public final class EndpointProber {
    * What the connections to one address found: one attempt per version, and the certificate chain
    * (empty when none was seen).
    */
-  private record Observation(
-      List<VersionProber.Attempt> attempts, List<X509Certificate> chain, List<String> greeting) {}
+  private record Observation(List<VersionProber.Attempt> attempts, List<X509Certificate> chain) {}
 
   /**
    * The version probes, and beside them the explicit step that fetches a TLS 1.3 chain (encrypted
    * in the handshake, so only a full handshake shows it). That step starts as soon as the TLS 1.3
    * probe has been accepted and the TLS 1.2 probe showed no cleartext chain, while the older
    * versions may still be probed; so a TLS 1.3-only endpoint does not pay for it at the end, and no
-   * endpoint gets a connection it did not get before.
+   * endpoint gets a connection it did not get before. An implicit-TLS endpoint's TLS 1.2 and 1.3
+   * are tested by handshakes that complete, which show the chain and the greeting on the same
+   * connections.
    */
   private Observation observe(
       VersionProber.Destination destination, Instant deadline, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      boolean implicit = !destination.endpoint().protocol().usesStartTls();
       Map<TlsVersion, Future<VersionProber.Attempt>> versions = new EnumMap<>(TlsVersion.class);
       for (TlsVersion version : settings.versions()) {
         versions.put(
-            version, executor.submit(() -> probeVersion(destination, version, deadline, timeout)));
+            version,
+            executor.submit(
+                () ->
+                    implicit && version.isAtLeast(TlsVersion.TLS_1_2)
+                        ? probeImplicit(destination, version, deadline, timeout)
+                        : probeVersion(destination, version, deadline, timeout)));
       }
-      boolean implicit = !destination.endpoint().protocol().usesStartTls();
       Future<List<X509Certificate>> tls13Chain =
           versions.containsKey(TlsVersion.TLS_1_3) && !implicit
               ? executor.submit(
@@ -240,20 +245,13 @@ public final class EndpointProber {
           fetched = fetchTls13Chain(destination, deadline, timeout);
         }
       }
-      List<String> greeting = List.of();
-      if (implicit) {
-        // One handshake the JDK completes, to read the greeting (and a TLS 1.3-only chain).
-        VersionProber.Session session = greetingSession(destination, attempts, deadline, timeout);
-        fetched = session.chain();
-        greeting = session.greeting();
-      }
       List<X509Certificate> chain =
           attempts.stream()
               .filter(EndpointProber::showedChain)
               .max(Comparator.comparing(a -> a.result().version()))
               .map(VersionProber.Attempt::chain)
               .orElse(fetched);
-      return new Observation(attempts, chain, greeting);
+      return new Observation(attempts, chain);
     }
   }
 
@@ -343,22 +341,21 @@ public final class EndpointProber {
   }
 
   /**
-   * For an implicit-TLS endpoint that accepts TLS 1.3 or 1.2 (what the JDK speaks), a handshake at
-   * the best of them; none otherwise.
+   * An implicit-TLS endpoint's TLS 1.2 or 1.3: a handshake the JDK completes, which also reads the
+   * greeting; when it does not complete, the version probe on a connection of its own.
    */
-  private VersionProber.Session greetingSession(
+  private VersionProber.Attempt probeImplicit(
       VersionProber.Destination destination,
-      List<VersionProber.Attempt> attempts,
+      TlsVersion version,
       Instant deadline,
       Duration timeout) {
-    return attempts.stream()
-        .map(VersionProber.Attempt::result)
-        .filter(VersionResult::accepted)
-        .map(VersionResult::version)
-        .filter(v -> v.isAtLeast(TlsVersion.TLS_1_2))
-        .max(Comparator.naturalOrder())
-        .map(version -> handshake(destination, version, deadline, timeout))
-        .orElse(VersionProber.Session.NONE);
+    VersionProber.Attempt completed =
+        limiter.withSlot(
+            destination.address().getAddress(),
+            deadline,
+            () -> versionProber.probeByHandshake(destination, version, Instant.now().plus(timeout)),
+            busy -> null);
+    return completed != null ? completed : probeVersion(destination, version, deadline, timeout);
   }
 
   private VersionProber.Session handshake(

@@ -17,13 +17,12 @@ final class EndpointSummary {
   private EndpointSummary() {}
 
   /**
-   * @param implicitGreeting what an implicit-TLS endpoint said after a completed handshake (empty
-   *     for STARTTLS endpoints, whose dialogue is in the attempts' transcripts)
+   * What one address showed, from its attempts: a STARTTLS endpoint's dialogue, or an implicit-TLS
+   * endpoint's greeting after a completed handshake, is in the attempts' transcripts.
    */
   static EndpointResult of(
       VersionProber.Destination destination,
       List<VersionProber.Attempt> attempts,
-      List<String> implicitGreeting,
       CertificateInfo certificate,
       Instant probedAt,
       long elapsedMillis) {
@@ -40,14 +39,13 @@ final class EndpointSummary {
         attempts.stream()
             .map(VersionProber.Attempt::transcript)
             .max(Comparator.comparingInt(List::size))
-            .filter(lines -> !lines.isEmpty())
-            .orElse(implicitGreeting);
+            .orElse(List.of());
     String banner =
         attempts.stream()
             .map(VersionProber.Attempt::greeting)
             .filter(Objects::nonNull)
             .findFirst()
-            .orElse(implicitGreeting.isEmpty() ? null : implicitGreeting.getFirst());
+            .orElse(null);
     boolean anyHandshake =
         versions.stream().anyMatch(v -> v.status() != VersionResult.VersionStatus.NOT_TESTED);
     Failure failure = anyHandshake ? null : mostCommonFailure(versions);

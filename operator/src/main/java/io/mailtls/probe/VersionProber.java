@@ -14,9 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -75,10 +79,89 @@ final class VersionProber {
     }
   }
 
-  /** What a handshake the JDK completed showed: the chain, and an implicit-TLS greeting. */
-  record Session(List<X509Certificate> chain, List<String> greeting) {
-    static final Session NONE = new Session(List.of(), List.of());
+  /**
+   * What a handshake the JDK completed showed: the version and suite agreed, the chain, and an
+   * implicit-TLS greeting. {@link #NONE} when it did not complete.
+   */
+  record Session(
+      String protocol, String cipherSuite, List<X509Certificate> chain, List<String> greeting) {
+    static final Session NONE = new Session(null, null, List.of(), List.of());
   }
+
+  /**
+   * An implicit-TLS endpoint's TLS 1.2 or 1.3, tested by a handshake that the JDK completes, so
+   * that the greeting (which names the server software) is read on the same connection: accepted
+   * when the handshake completed at exactly {@code version}. Null when it did not complete: the JDK
+   * offers fewer suites and groups than {@link #probe} and refuses some signatures, so a failed
+   * handshake proves nothing, and the probe decides then.
+   */
+  Attempt probeByHandshake(Destination target, TlsVersion version, Instant deadline) {
+    long start = System.nanoTime();
+    try {
+      Session session = handshake(target, version, deadline);
+      if (!version.label().equals(session.protocol())) {
+        return null;
+      }
+      List<String> greeting = session.greeting();
+      return new Attempt(
+          VersionResult.accepted(version, session.cipherSuite(), millisSince(start)),
+          greeting.isEmpty() ? null : greeting.getFirst(),
+          greeting,
+          session.chain());
+    } catch (ProbeException e) {
+      // No connection at all: the probe would meet the same refusal or silence, only later.
+      return failedAttempt(version, e.failure(), start);
+    } catch (SocketTimeoutException e) {
+      // Silence after the hello: the probe, which sends no more than this, would wait as long.
+      return failedAttempt(
+          version,
+          Failure.of(FailureKind.HANDSHAKE_TIMEOUT, "no answer before the deadline"),
+          start);
+    } catch (SSLHandshakeException e) {
+      Failure rejection = versionRejection(e);
+      return rejection == null ? null : failedAttempt(version, rejection, start);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Attempt failedAttempt(TlsVersion version, Failure failure, long startNanos) {
+    return new Attempt(
+        VersionResult.failed(version, failure, millisSince(startNanos)), null, List.of(), null);
+  }
+
+  /**
+   * The server's own answer that it does not take this version, as the probe would report it: a
+   * protocol_version alert, or a ServerHello for another version (which the JDK refuses). Null for
+   * any other failure: a handshake_failure, say, may be about the JDK's suites, not the version.
+   */
+  static Failure versionRejection(SSLHandshakeException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.equals("Received fatal alert: protocol_version")) {
+      return Failure.of(FailureKind.TLS_ALERT, "protocol_version");
+    }
+    Matcher chose = SERVER_CHOSE.matcher(message);
+    if (chose.find()) {
+      TlsVersion other = JDK_VERSION_NAMES.get(chose.group(1));
+      if (other != null) {
+        return Failure.of(
+            FailureKind.OTHER_VERSION, "server chose " + TlsVersion.describe(other.code()));
+      }
+    }
+    return null;
+  }
+
+  /** How the JDK says that the server chose a version it was not offered. */
+  private static final Pattern SERVER_CHOSE =
+      Pattern.compile("^The server selected protocol version (\\w+) is not accepted");
+
+  private static final Map<String, TlsVersion> JDK_VERSION_NAMES =
+      Map.of(
+          "SSL30", TlsVersion.SSL_3_0,
+          "TLS10", TlsVersion.TLS_1_0,
+          "TLS11", TlsVersion.TLS_1_1,
+          "TLS12", TlsVersion.TLS_1_2,
+          "TLS13", TlsVersion.TLS_1_3);
 
   /**
    * How long an implicit-TLS greeting is waited for after the handshake: mail servers greet at
@@ -97,6 +180,15 @@ final class VersionProber {
    * then validated by {@link CertificateInspector}; nothing is ever sent over this session.
    */
   Session completeHandshake(Destination target, TlsVersion version, Instant deadline) {
+    try {
+      return handshake(target, version, deadline);
+    } catch (ProbeException | IOException | GeneralSecurityException | IllegalArgumentException e) {
+      return Session.NONE;
+    }
+  }
+
+  private Session handshake(Destination target, TlsVersion version, Instant deadline)
+      throws ProbeException, IOException, GeneralSecurityException {
     try (MailConnection connection = MailConnection.open(target.address(), deadline)) {
       target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
       SSLContext context = SSLContext.getInstance("TLS");
@@ -124,10 +216,9 @@ final class VersionProber {
                 .toList();
         List<String> greeting =
             target.endpoint().protocol().usesStartTls() ? List.of() : greeting(tls, connection);
-        return new Session(chain, greeting);
+        return new Session(
+            tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), chain, greeting);
       }
-    } catch (ProbeException | IOException | GeneralSecurityException | IllegalArgumentException e) {
-      return Session.NONE;
     }
   }
 

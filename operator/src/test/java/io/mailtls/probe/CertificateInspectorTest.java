@@ -2,17 +2,11 @@ package io.mailtls.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 class CertificateInspectorTest {
@@ -66,22 +60,11 @@ class CertificateInspectorTest {
         .isEqualTo(now.plus(Duration.ofMinutes(2)));
   }
 
-  /** A self-signed certificate valid from {@code notBefore} to {@code notAfter} (whole seconds). */
+  /** A self-signed certificate valid from {@code notBefore} to {@code notAfter}. */
   private static X509Certificate certificate(Instant notBefore, Instant notAfter) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(256);
-    KeyPair keys = generator.generateKeyPair();
-    X500Name name = new X500Name("CN=reuse.test");
-    byte[] der =
-        new JcaX509v3CertificateBuilder(
-                name,
-                BigInteger.ONE,
-                Date.from(notBefore),
-                Date.from(notAfter),
-                name,
-                keys.getPublic())
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-            .getEncoded();
-    return CertificateInspector.parse(List.of(der)).getFirst();
+    return TestingCertificates.selfSigned(
+        generator.generateKeyPair(), "reuse.test", notBefore, notAfter, "SHA256withECDSA");
   }
 }

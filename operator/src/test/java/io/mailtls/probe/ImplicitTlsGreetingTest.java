@@ -1,0 +1,147 @@
+package io.mailtls.probe;
+
+import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An implicit-TLS endpoint's greeting comes after the handshake: TLS 1.2 and 1.3 are tested by
+ * handshakes that complete and read it, on the connections that test the versions.
+ */
+class ImplicitTlsGreetingTest {
+  private final EndpointProber prober =
+      new EndpointProber(ProbeSettings.defaults().withTimeout(Duration.ofSeconds(5)));
+
+  @Test
+  void theGreetingIsReadOnTheVersionsOwnConnections() throws Exception {
+    try (var server = new GreetingTlsServer("* OK [CAPABILITY IMAP4rev1] Dovecot ready.")) {
+      EndpointResult result =
+          prober.probe(Endpoint.parse("imaps://127.0.0.1:" + server.port()), "mail.test").only();
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
+      assertThat(result.banner()).isEqualTo("* OK [CAPABILITY IMAP4rev1] Dovecot ready.");
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.DOVECOT);
+      assertThat(result.certificate().subject()).isEqualTo("CN=mail.test");
+      // One connection per version (SSLv3 to TLS 1.3): none to read the greeting.
+      assertThat(server.connections()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void onlyTheServersOwnVersionAnswerCountsAsARejection() {
+    assertThat(
+            VersionProber.versionRejection(
+                new SSLHandshakeException("Received fatal alert: protocol_version")))
+        .isEqualTo(Failure.of(FailureKind.TLS_ALERT, "protocol_version"));
+    assertThat(
+            VersionProber.versionRejection(
+                new SSLHandshakeException(
+                    "The server selected protocol version TLS12 is not accepted by client"
+                        + " preferences [TLS13]")))
+        .isEqualTo(Failure.of(FailureKind.OTHER_VERSION, "server chose TLSv1.2"));
+    // About the JDK's offer, not the version: the probe decides these.
+    assertThat(
+            VersionProber.versionRejection(
+                new SSLHandshakeException("Received fatal alert: handshake_failure")))
+        .isNull();
+    assertThat(
+            VersionProber.versionRejection(
+                new SSLHandshakeException("Remote host terminated the handshake")))
+        .isNull();
+  }
+
+  /** A JSSE server for TLS 1.2 and 1.3 that greets after the handshake, counting connections. */
+  private static final class GreetingTlsServer implements AutoCloseable {
+    private final SSLServerSocket server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    GreetingTlsServer(String greeting) throws Exception {
+      SSLContext context = SSLContext.getInstance("TLS");
+      KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
+      keys.init(keyStore("mail.test"), new char[0]);
+      context.init(keys.getKeyManagers(), null, null);
+      server =
+          (SSLServerSocket)
+              context
+                  .getServerSocketFactory()
+                  .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      threads.submit(
+          () -> {
+            while (!server.isClosed()) {
+              SSLSocket socket = (SSLSocket) server.accept();
+              connections.incrementAndGet();
+              threads.submit(() -> greet(socket, greeting));
+            }
+            return null;
+          });
+    }
+
+    private static void greet(SSLSocket socket, String greeting) {
+      try (socket) {
+        socket.setSoTimeout(5_000);
+        socket.startHandshake();
+        OutputStream out = socket.getOutputStream();
+        out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        socket.getInputStream().read(); // until the prober hangs up
+      } catch (IOException e) {
+        // a version probe that stops at the ServerHello, or a refused version
+      }
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      threads.shutdownNow();
+    }
+
+    private static KeyStore keyStore(String name) throws Exception {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      KeyPair pair = generator.generateKeyPair();
+      Instant now = Instant.now();
+      X509Certificate certificate =
+          TestingCertificates.selfSigned(
+              pair,
+              name,
+              now.minus(Duration.ofHours(1)),
+              now.plus(Duration.ofDays(1)),
+              "SHA256withRSA");
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("server", pair.getPrivate(), new char[0], new Certificate[] {certificate});
+      return store;
+    }
+  }
+}
