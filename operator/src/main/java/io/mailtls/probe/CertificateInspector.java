@@ -136,8 +136,9 @@ final class CertificateInspector {
       return remembered.error();
     }
     String error = validateNow(chain);
-    if (key != null) {
-      recent.put(key, new Validation(error, reusableUntil(chain, now)));
+    Instant until = reusableUntil(chain, now);
+    if (key != null && until.isAfter(now)) {
+      recent.put(key, new Validation(error, until));
     }
     return error;
   }

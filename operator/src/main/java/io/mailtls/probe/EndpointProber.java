@@ -220,13 +220,26 @@ public final class EndpointProber {
       VersionProber.Destination destination, Instant deadline, Duration timeout) {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       boolean implicit = !destination.endpoint().protocol().usesStartTls();
+      // An implicit-TLS endpoint greets after the handshake: its TLS 1.3 is tested by a handshake
+      // that completes and reads the greeting, and its TLS 1.2 too when TLS 1.3 did not complete.
+      // One completed handshake per endpoint, on a connection that tests a version anyway.
+      Future<VersionProber.Attempt> greetingAt13 =
+          implicit && settings.versions().contains(TlsVersion.TLS_1_3)
+              ? executor.submit(
+                  () -> probeImplicit(destination, TlsVersion.TLS_1_3, deadline, timeout))
+              : null;
       Map<TlsVersion, Future<VersionProber.Attempt>> versions = new EnumMap<>(TlsVersion.class);
       for (TlsVersion version : settings.versions()) {
+        if (greetingAt13 != null && version == TlsVersion.TLS_1_3) {
+          versions.put(version, greetingAt13);
+          continue;
+        }
+        boolean greetingAt12 = implicit && version == TlsVersion.TLS_1_2;
         versions.put(
             version,
             executor.submit(
                 () ->
-                    implicit && version.isAtLeast(TlsVersion.TLS_1_2)
+                    greetingAt12 && handshakeWorthTrying(greetingAt13)
                         ? probeImplicit(destination, version, deadline, timeout)
                         : probeVersion(destination, version, deadline, timeout)));
       }
@@ -338,6 +351,27 @@ public final class EndpointProber {
   private List<X509Certificate> fetchTls13Chain(
       VersionProber.Destination destination, Instant deadline, Duration timeout) {
     return handshake(destination, TlsVersion.TLS_1_3, deadline, timeout).chain();
+  }
+
+  /**
+   * Whether an implicit endpoint's TLS 1.2 should be tested by a completed handshake: not when TLS
+   * 1.3's handshake completed (and so read whatever greeting there was; the probe, which stops at
+   * the ServerHello, never sees a TLS 1.3 chain), nor when TLS 1.3 met only silence, which a second
+   * handshake would wait out again before its probe.
+   */
+  private static boolean handshakeWorthTrying(Future<VersionProber.Attempt> tls13) {
+    if (tls13 == null) {
+      return true;
+    }
+    VersionProber.Attempt attempt = ProbeFutures.join(tls13);
+    boolean completed =
+        attempt.result().accepted() && attempt.chain() != null && !attempt.chain().isEmpty();
+    Failure failure = attempt.result().failure();
+    boolean silent =
+        failure != null
+            && (failure.kind() == FailureKind.CONNECT_TIMEOUT
+                || failure.kind() == FailureKind.HANDSHAKE_TIMEOUT);
+    return !completed && !silent;
   }
 
   /**

@@ -136,7 +136,8 @@ final class VersionProber {
    * any other failure: a handshake_failure, say, may be about the JDK's suites, not the version.
    */
   static Failure versionRejection(SSLHandshakeException e) {
-    String message = String.valueOf(e.getMessage());
+    // JDK 25 puts the alert's name in front: "(protocol_version) Received fatal alert: …".
+    String message = String.valueOf(e.getMessage()).replaceFirst("^\\(\\w+\\) ", "");
     if (message.equals("Received fatal alert: protocol_version")) {
       return Failure.of(FailureKind.TLS_ALERT, "protocol_version");
     }
@@ -168,6 +169,9 @@ final class VersionProber {
    * once, and a TLS-only peer that never greets must not cost the probe its whole timeout.
    */
   static final Duration GREETING_WAIT = Duration.ofMillis(1500);
+
+  /** Bytes read at most for one greeting line: a peer that never sends a newline is cut off. */
+  private static final int MAX_GREETING_LINE_BYTES = 4096;
 
   /** Lines of a greeting read at most (an SMTP greeting may span several "220-" lines). */
   private static final int MAX_GREETING_LINES = 10;
@@ -201,7 +205,8 @@ final class VersionProber {
                       connection.socket(),
                       target.address().getHostString(),
                       target.address().getPort(),
-                      false)) {
+                      // true: closing does not wait for the server's close_notify
+                      true)) {
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setProtocols(new String[] {version.label()});
         if (target.serverName() != null) {
@@ -247,7 +252,8 @@ final class VersionProber {
 
   private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
-    for (int b = in.read(); b >= 0; b = in.read()) {
+    int read = 0;
+    for (int b = in.read(); b >= 0 && read++ < MAX_GREETING_LINE_BYTES; b = in.read()) {
       if (b == '\n') {
         return line.toString().stripTrailing();
       }

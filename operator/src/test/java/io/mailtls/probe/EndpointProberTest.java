@@ -605,7 +605,8 @@ class EndpointProberTest {
                 ConnectionGuard.NONE,
                 1,
                 null));
-    // The other tenant's server takes 1.5 s to hang up on each of its two connections.
+    // The other tenant's server takes 1.5 s to hang up on each of its four connections (two
+    // versions, each tried by a completed handshake, then by the probe).
     try (var slow = TestingMailServer.start(peer -> Thread.sleep(1_500));
         var healthy = TestingMailServer.start(peer -> peer.answerClientHello(Set.of(TLS_1_2)));
         ExecutorService otherTenant = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -619,7 +620,7 @@ class EndpointProberTest {
                       .only());
       await().atMost(Duration.ofSeconds(5)).until(() -> slow.connections() > 0);
 
-      // Our deadline is 2 x 1 s; the only connection slot is busy for 3 s.
+      // Our deadline is 2 x 1 s; the only connection slot is busy for 6 s.
       EndpointResult result = oneAtATime.probe(healthy.endpoint(MailProtocol.SMTPS), null).only();
 
       assertThat(result.failure()).isNull();
@@ -634,7 +635,9 @@ class EndpointProberTest {
 
   @Test
   void byDefaultAllVersionsOfAnEndpointRunAtOnce() throws Exception {
-    CountDownLatch allConnected = new CountDownLatch(5);
+    // Implicit TLS: TLS 1.2 waits for TLS 1.3's handshake (one completed handshake reads the
+    // greeting), so four of the five versions run at once.
+    CountDownLatch allConnected = new CountDownLatch(4);
     try (var server =
         TestingMailServer.start(
             peer -> {
@@ -645,7 +648,7 @@ class EndpointProberTest {
       EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3S), null).only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
-      assertThat(server.maxConcurrentConnections()).isEqualTo(5);
+      assertThat(server.maxConcurrentConnections()).isEqualTo(4);
     }
   }
 

@@ -35,7 +35,8 @@ class ImplicitTlsGreetingTest {
 
   @Test
   void theGreetingIsReadOnTheVersionsOwnConnections() throws Exception {
-    try (var server = new GreetingTlsServer("* OK [CAPABILITY IMAP4rev1] Dovecot ready.")) {
+    try (var server =
+        new GreetingTlsServer("* OK [CAPABILITY IMAP4rev1] Dovecot ready.", "TLSv1.3", "TLSv1.2")) {
       EndpointResult result =
           prober.probe(Endpoint.parse("imaps://127.0.0.1:" + server.port()), "mail.test").only();
 
@@ -49,7 +50,28 @@ class ImplicitTlsGreetingTest {
   }
 
   @Test
+  void withoutTls13TheGreetingIsReadOnTheTls12Connection() throws Exception {
+    try (var server = new GreetingTlsServer("+OK Dovecot ready.", "TLSv1.2")) {
+      EndpointResult result =
+          prober.probe(Endpoint.parse("pop3s://127.0.0.1:" + server.port()), "mail.test").only();
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(result.versions().get(4).failure())
+          .isEqualTo(Failure.of(FailureKind.TLS_ALERT, "protocol_version"));
+      assertThat(result.banner()).isEqualTo("+OK Dovecot ready.");
+      assertThat(result.serverSoftware()).isEqualTo(ServerSoftware.DOVECOT);
+      assertThat(server.connections()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void onlyTheServersOwnVersionAnswerCountsAsARejection() {
+    // JDK 25 names the alert first.
+    assertThat(
+            VersionProber.versionRejection(
+                new SSLHandshakeException(
+                    "(protocol_version) Received fatal alert: protocol_version")))
+        .isEqualTo(Failure.of(FailureKind.TLS_ALERT, "protocol_version"));
     assertThat(
             VersionProber.versionRejection(
                 new SSLHandshakeException("Received fatal alert: protocol_version")))
@@ -71,13 +93,13 @@ class ImplicitTlsGreetingTest {
         .isNull();
   }
 
-  /** A JSSE server for TLS 1.2 and 1.3 that greets after the handshake, counting connections. */
+  /** A JSSE server for {@code protocols} that greets after the handshake, counting connections. */
   private static final class GreetingTlsServer implements AutoCloseable {
     private final SSLServerSocket server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger connections = new AtomicInteger();
 
-    GreetingTlsServer(String greeting) throws Exception {
+    GreetingTlsServer(String greeting, String... protocols) throws Exception {
       SSLContext context = SSLContext.getInstance("TLS");
       KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
       keys.init(keyStore("mail.test"), new char[0]);
@@ -87,7 +109,7 @@ class ImplicitTlsGreetingTest {
               context
                   .getServerSocketFactory()
                   .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      server.setEnabledProtocols(protocols);
       threads.submit(
           () -> {
             while (!server.isClosed()) {
