@@ -212,9 +212,9 @@ public final class EndpointProber {
    * in the handshake, so only a full handshake shows it). That step starts as soon as the TLS 1.3
    * probe has been accepted and the TLS 1.2 probe showed no cleartext chain, while the older
    * versions may still be probed; so a TLS 1.3-only endpoint does not pay for it at the end, and no
-   * endpoint gets a connection it did not get before. An implicit-TLS endpoint's TLS 1.2 and 1.3
-   * are tested by handshakes that complete, which show the chain and the greeting on the same
-   * connections.
+   * endpoint gets a connection it did not get before. An implicit-TLS endpoint's TLS 1.3 (and its
+   * TLS 1.2 when 1.3 did not complete) is tested by a handshake that completes, which shows the
+   * chain and the greeting on the same connection.
    */
   private Observation observe(
       VersionProber.Destination destination, Instant deadline, Duration timeout) {
@@ -388,7 +388,7 @@ public final class EndpointProber {
             destination.address().getAddress(),
             deadline,
             () -> versionProber.probeByHandshake(destination, version, Instant.now().plus(timeout)),
-            busy -> null);
+            busy -> noSlot(version, busy));
     return completed != null ? completed : probeVersion(destination, version, deadline, timeout);
   }
 

@@ -111,16 +111,11 @@ final class VersionProber {
     } catch (ProbeException e) {
       // No connection at all: the probe would meet the same refusal or silence, only later.
       return failedAttempt(version, e.failure(), start);
-    } catch (SocketTimeoutException e) {
-      // Silence after the hello: the probe, which sends no more than this, would wait as long.
-      return failedAttempt(
-          version,
-          Failure.of(FailureKind.HANDSHAKE_TIMEOUT, "no answer before the deadline"),
-          start);
     } catch (SSLHandshakeException e) {
       Failure rejection = versionRejection(e);
       return rejection == null ? null : failedAttempt(version, rejection, start);
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      // A timeout too: the JDK's hello is not the probe's, and some middleboxes stall on one size.
       return null;
     }
   }
