@@ -252,6 +252,11 @@ public final class EndpointProber {
           versions.values().stream().map(ProbeFutures::join).toList();
       List<X509Certificate> fetched =
           tls13Chain == null ? List.of() : ProbeFutures.join(tls13Chain);
+      if (implicit
+          && attempts.stream().anyMatch(EndpointProber::dropped)
+          && attempts.stream().anyMatch(a -> a.result().accepted())) {
+        attempts = confirmDrops(destination, attempts, deadline, timeout);
+      }
       if (attempts.stream().anyMatch(EndpointProber::refusedForNow)) {
         attempts = retryOneAtATime(destination, attempts, deadline, timeout);
         if (fetched.isEmpty() && !implicit && needsTls13Chain(attempts)) {
@@ -284,6 +289,36 @@ public final class EndpointProber {
     VersionResult result = attempt.result();
     return result.status() == VersionResult.VersionStatus.NOT_TESTED
         && result.failure().kind().mayBeConcurrencyRefusal();
+  }
+
+  private static boolean dropped(VersionProber.Attempt attempt) {
+    Failure failure = attempt.result().failure();
+    return failure != null && failure.kind() == FailureKind.HANDSHAKE_DROPPED;
+  }
+
+  /**
+   * An implicit-TLS endpoint that hung up on some versions and accepted others. A server that does
+   * not take a version may hang up on it (SCHANNEL does), but so may one that takes only so many
+   * sessions at a time (xinetd's per_source, a proxy's per-client limit), which has no greeting to
+   * say "not now" before the hello: then the hang-up says nothing about the version, and counting
+   * it as refused could make the endpoint Compliant. So each such version is tried once more,
+   * alone, once the others are done, and that answer decides.
+   */
+  private List<VersionProber.Attempt> confirmDrops(
+      VersionProber.Destination destination,
+      List<VersionProber.Attempt> attempts,
+      Instant deadline,
+      Duration timeout) {
+    List<VersionProber.Attempt> current = new ArrayList<>(attempts);
+    for (int i = 0; i < current.size(); i++) {
+      if (!dropped(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
+        continue;
+      }
+      sleep(SERIAL_GAP); // time for the server to count our other sessions as over
+      current.set(
+          i, probeVersion(destination, current.get(i).result().version(), deadline, timeout));
+    }
+    return current;
   }
 
   /**

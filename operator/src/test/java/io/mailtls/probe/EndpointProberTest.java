@@ -559,6 +559,59 @@ class EndpointProberTest {
     }
   }
 
+  /**
+   * An implicit-TLS server that takes two sessions at a time and hangs up on the others (xinetd's
+   * per_source): hang-ups beside accepted versions are tried again alone, so TLS 1.0 and 1.1 are
+   * seen as accepted, never as refused (which would make the endpoint Compliant).
+   */
+  @Test
+  void hangUpsBesideAcceptedVersionsAreTriedAgainAlone() throws Exception {
+    AtomicInteger sessions = new AtomicInteger();
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              try {
+                if (sessions.incrementAndGet() > 2) {
+                  return; // hang up at once
+                }
+                Thread.sleep(200);
+                peer.answerClientHello(Set.of(TLS_1_0, TLS_1_1, TLS_1_2));
+              } finally {
+                sessions.decrementAndGet();
+              }
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null).only();
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_0, TLS_1_1, TLS_1_2);
+      assertThat(result.versions().getFirst().failure().kind())
+          .isIn(FailureKind.TLS_ALERT, FailureKind.HANDSHAKE_DROPPED);
+    }
+  }
+
+  /** A server that hangs up on legacy versions whatever else is open keeps them refused. */
+  @Test
+  void hangUpsThatHoldAloneStayRefusals() throws Exception {
+    try (var server =
+        TestingMailServer.start(
+            peer -> {
+              TestingTls.ClientHello hello = TestingTls.readClientHello(peer.in);
+              if (hello.offeredVersion() >= TLS_1_2.code()) {
+                peer.out.write(
+                    TestingTls.handshakeRecord(
+                        TestingTls.serverHello(TLS_1_2.code(), 0x002F),
+                        TestingTls.serverHelloDone()));
+                peer.out.flush();
+              }
+            })) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.SMTPS), null).only();
+
+      assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
+      assertThat(failureKinds(result)).contains(FailureKind.HANDSHAKE_DROPPED);
+      // Five versions, SSLv3 to TLS 1.1 once more each, and TLS 1.2/1.3 each first by a handshake.
+      assertThat(server.connections()).isEqualTo(10);
+    }
+  }
+
   @Test
   void perHostLimitOfOneSerialisesTheVersions() throws Exception {
     EndpointProber polite =
