@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -310,14 +311,8 @@ public final class EndpointProber {
       Instant deadline,
       Duration timeout) {
     List<VersionProber.Attempt> current = new ArrayList<>(attempts);
-    for (int i = 0; i < current.size(); i++) {
-      if (!dropped(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
-        continue;
-      }
-      sleep(SERIAL_GAP); // time for the server to count our other sessions as over
-      current.set(
-          i, probeVersion(destination, current.get(i).result().version(), deadline, timeout));
-    }
+    // Before the first too: the other sessions have only just closed.
+    tryAgainAlone(destination, current, EndpointProber::dropped, true, deadline, timeout);
     return current;
   }
 
@@ -342,20 +337,35 @@ public final class EndpointProber {
         break; // no time left for another pass: what is untested stays so
       }
       sleep(pause);
-      boolean first = true;
-      for (int i = 0; i < current.size(); i++) {
-        if (!refusedForNow(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
-          continue;
-        }
-        if (!first) {
-          sleep(SERIAL_GAP); // time for the server to count our last session as over
-        }
-        first = false;
-        current.set(
-            i, probeVersion(destination, current.get(i).result().version(), deadline, timeout));
-      }
+      tryAgainAlone(destination, current, EndpointProber::refusedForNow, false, deadline, timeout);
     }
     return current;
+  }
+
+  /**
+   * One pass over the attempts that {@code again} picks: each version tried again on a connection
+   * of its own, one at a time, {@link #SERIAL_GAP} apart (and before the first when {@code
+   * gapFirst}), while the deadline leaves a whole timeout; its new attempt replaces the old.
+   */
+  private void tryAgainAlone(
+      VersionProber.Destination destination,
+      List<VersionProber.Attempt> current,
+      Predicate<VersionProber.Attempt> again,
+      boolean gapFirst,
+      Instant deadline,
+      Duration timeout) {
+    boolean first = true;
+    for (int i = 0; i < current.size(); i++) {
+      if (!again.test(current.get(i)) || Instant.now().plus(timeout).isAfter(deadline)) {
+        continue;
+      }
+      if (gapFirst || !first) {
+        sleep(SERIAL_GAP); // time for the server to count our last session as over
+      }
+      first = false;
+      current.set(
+          i, probeVersion(destination, current.get(i).result().version(), deadline, timeout));
+    }
   }
 
   /**

@@ -121,8 +121,7 @@ final class VersionProber {
   }
 
   private static Attempt failedAttempt(TlsVersion version, Failure failure, long startNanos) {
-    return new Attempt(
-        VersionResult.failed(version, failure, millisSince(startNanos)), null, List.of(), null);
+    return attempt(null, VersionResult.failed(version, failure, millisSince(startNanos)), null);
   }
 
   /**

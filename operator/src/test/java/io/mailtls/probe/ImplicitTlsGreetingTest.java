@@ -4,9 +4,6 @@ import static io.mailtls.probe.TlsVersion.TLS_1_2;
 import static io.mailtls.probe.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -15,13 +12,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
@@ -36,9 +29,8 @@ class ImplicitTlsGreetingTest {
   @Test
   void theGreetingIsReadOnTheVersionsOwnConnections() throws Exception {
     try (var server =
-        new GreetingTlsServer("* OK [CAPABILITY IMAP4rev1] Dovecot ready.", "TLSv1.3", "TLSv1.2")) {
-      EndpointResult result =
-          prober.probe(Endpoint.parse("imaps://127.0.0.1:" + server.port()), "mail.test").only();
+        greetingTlsServer("* OK [CAPABILITY IMAP4rev1] Dovecot ready.", "TLSv1.3", "TLSv1.2")) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.IMAPS), "mail.test").only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2, TLS_1_3);
       assertThat(result.banner()).isEqualTo("* OK [CAPABILITY IMAP4rev1] Dovecot ready.");
@@ -51,9 +43,8 @@ class ImplicitTlsGreetingTest {
 
   @Test
   void withoutTls13TheGreetingIsReadOnTheTls12Connection() throws Exception {
-    try (var server = new GreetingTlsServer("+OK Dovecot ready.", "TLSv1.2")) {
-      EndpointResult result =
-          prober.probe(Endpoint.parse("pop3s://127.0.0.1:" + server.port()), "mail.test").only();
+    try (var server = greetingTlsServer("+OK Dovecot ready.", "TLSv1.2")) {
+      EndpointResult result = prober.probe(server.endpoint(MailProtocol.POP3S), "mail.test").only();
 
       assertThat(result.acceptedVersions()).containsExactly(TLS_1_2);
       assertThat(result.versions().get(4).failure())
@@ -93,77 +84,47 @@ class ImplicitTlsGreetingTest {
         .isNull();
   }
 
-  /** A JSSE server for {@code protocols} that greets after the handshake, counting connections. */
-  private static final class GreetingTlsServer implements AutoCloseable {
-    private final SSLServerSocket server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicInteger connections = new AtomicInteger();
+  /**
+   * A JSSE server for {@code protocols} on each connection of a {@link TestingMailServer}: it
+   * greets after the handshake and waits for the prober to hang up.
+   */
+  private static TestingMailServer greetingTlsServer(String greeting, String... protocols)
+      throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
+    keys.init(keyStore("mail.test"), new char[0]);
+    context.init(keys.getKeyManagers(), null, null);
+    return TestingMailServer.start(
+        peer -> {
+          SSLSocket tls =
+              (SSLSocket)
+                  context
+                      .getSocketFactory()
+                      .createSocket(peer.socket, peer.in, true); // layered, server side
+          tls.setEnabledProtocols(protocols);
+          tls.setSoTimeout(5_000);
+          tls.startHandshake(); // a version probe that stops at the ServerHello ends here
+          tls.getOutputStream().write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          tls.getOutputStream().flush();
+          tls.getInputStream().read(); // until the prober hangs up
+        });
+  }
 
-    GreetingTlsServer(String greeting, String... protocols) throws Exception {
-      SSLContext context = SSLContext.getInstance("TLS");
-      KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
-      keys.init(keyStore("mail.test"), new char[0]);
-      context.init(keys.getKeyManagers(), null, null);
-      server =
-          (SSLServerSocket)
-              context
-                  .getServerSocketFactory()
-                  .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      server.setEnabledProtocols(protocols);
-      threads.submit(
-          () -> {
-            while (!server.isClosed()) {
-              SSLSocket socket = (SSLSocket) server.accept();
-              connections.incrementAndGet();
-              threads.submit(() -> greet(socket, greeting));
-            }
-            return null;
-          });
-    }
-
-    private static void greet(SSLSocket socket, String greeting) {
-      try (socket) {
-        socket.setSoTimeout(5_000);
-        socket.startHandshake();
-        OutputStream out = socket.getOutputStream();
-        out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        socket.getInputStream().read(); // until the prober hangs up
-      } catch (IOException e) {
-        // a version probe that stops at the ServerHello, or a refused version
-      }
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    int connections() {
-      return connections.get();
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-      threads.shutdownNow();
-    }
-
-    private static KeyStore keyStore(String name) throws Exception {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      KeyPair pair = generator.generateKeyPair();
-      Instant now = Instant.now();
-      X509Certificate certificate =
-          TestingCertificates.selfSigned(
-              pair,
-              name,
-              now.minus(Duration.ofHours(1)),
-              now.plus(Duration.ofDays(1)),
-              "SHA256withRSA");
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("server", pair.getPrivate(), new char[0], new Certificate[] {certificate});
-      return store;
-    }
+  private static KeyStore keyStore(String name) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    Instant now = Instant.now();
+    X509Certificate certificate =
+        TestingCertificates.selfSigned(
+            pair,
+            name,
+            now.minus(Duration.ofHours(1)),
+            now.plus(Duration.ofDays(1)),
+            "SHA256withRSA");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("server", pair.getPrivate(), new char[0], new Certificate[] {certificate});
+    return store;
   }
 }
