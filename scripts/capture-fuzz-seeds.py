@@ -16,8 +16,8 @@ import warnings
 warnings.simplefilter("ignore", DeprecationWarning)  # TLS 1.0/1.1 are what we probe for
 
 HOST = "127.0.0.1"
-ROOT = os.path.join(os.path.dirname(__file__), "..", "operator", "src", "test", "resources",
-                    "io", "mailtls", "probe")
+RESOURCES = os.path.join(os.path.dirname(__file__), "..", "operator", "src", "test", "resources",
+                         "io", "mailtls")
 
 
 def recv_for(sock, seconds=0.7, limit=300_000):
@@ -72,7 +72,9 @@ def tls_flight(port, version, starttls=()):
 
 
 def write(directory, name, data):
-    path = os.path.join(ROOT, directory, name)
+    # The dialogue seeds belong to the prober's fuzz test, the TLS replies to the codec's.
+    package = "tls" if directory.startswith("ServerReply") else "probe"
+    path = os.path.join(RESOURCES, package, directory, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)

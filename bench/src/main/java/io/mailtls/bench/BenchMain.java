@@ -6,7 +6,7 @@ import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.probe.ProbedEndpoint;
 import io.mailtls.probe.Target;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

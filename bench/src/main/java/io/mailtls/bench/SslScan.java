@@ -1,7 +1,7 @@
 package io.mailtls.bench;
 
 import io.mailtls.probe.Endpoint;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

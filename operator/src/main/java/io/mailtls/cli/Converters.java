@@ -1,8 +1,8 @@
 package io.mailtls.cli;
 
-import io.mailtls.policy.Durations;
 import io.mailtls.policy.PolicyTarget;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.text.Durations;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 import picocli.CommandLine;
 

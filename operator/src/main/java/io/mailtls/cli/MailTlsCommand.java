@@ -1,6 +1,6 @@
 package io.mailtls.cli;
 
-import io.mailtls.probe.ServerText;
+import io.mailtls.text.ServerText;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

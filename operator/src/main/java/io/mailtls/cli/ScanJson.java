@@ -7,8 +7,8 @@ import io.mailtls.policy.MxOrigin;
 import io.mailtls.probe.CertificateInfo;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
-import io.mailtls.probe.TlsVersion;
 import io.mailtls.probe.VersionResult;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.List;
 

@@ -5,7 +5,7 @@ import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.probe.EndpointResult;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.mailtls.compliance;
 
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 
 /**
  * What counts as compliant.

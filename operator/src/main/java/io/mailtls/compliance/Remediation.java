@@ -1,7 +1,7 @@
 package io.mailtls.compliance;
 
 import io.mailtls.probe.ServerSoftware;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 
 /** What to change on the server, in the terms of the software that was detected. */
 final class Remediation {

@@ -5,7 +5,7 @@ import io.mailtls.compliance.Verdict;
 import io.mailtls.dns.MailDomain;
 import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.MailProtocol;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;

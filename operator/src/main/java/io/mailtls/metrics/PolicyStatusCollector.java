@@ -10,7 +10,7 @@ import static io.mailtls.metrics.MetricNames.TLS_VERSION_ACCEPTED;
 import static io.mailtls.metrics.MetricNames.UP;
 
 import io.mailtls.compliance.Verdict;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;

@@ -7,9 +7,9 @@ import static io.mailtls.metrics.MetricNames.SENDER_OFFERED;
 import static io.mailtls.metrics.MetricNames.SENDER_SESSIONS;
 
 import io.mailtls.api.SenderStatus;
-import io.mailtls.probe.TlsVersion;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.sender.SenderVerdict;
+import io.mailtls.tls.TlsVersion;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;

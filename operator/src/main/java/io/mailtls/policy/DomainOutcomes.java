@@ -11,7 +11,7 @@ import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.MailProtocol;
 import io.mailtls.probe.Target;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.List;
 

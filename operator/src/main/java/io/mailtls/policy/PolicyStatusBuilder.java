@@ -13,7 +13,7 @@ import io.mailtls.compliance.Verdict;
 import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.ServerSoftware;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

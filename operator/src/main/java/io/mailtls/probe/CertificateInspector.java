@@ -1,6 +1,6 @@
 package io.mailtls.probe;
 
-import java.io.ByteArrayInputStream;
+import io.mailtls.text.ServerText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
@@ -14,7 +14,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertPathValidator;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
@@ -100,15 +99,6 @@ final class CertificateInspector {
       throw new IllegalArgumentException(
           "--ca-file " + caFile + " holds no readable PEM certificates: " + e.getMessage(), e);
     }
-  }
-
-  static List<X509Certificate> parse(List<byte[]> derChain) throws CertificateException {
-    CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    List<X509Certificate> chain = new ArrayList<>();
-    for (byte[] der : derChain) {
-      chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-    }
-    return chain;
   }
 
   CertificateInfo inspect(List<X509Certificate> chain, String name) {

@@ -3,6 +3,8 @@ package io.mailtls.probe;
 import io.mailtls.dns.AddressLookup;
 import io.mailtls.dns.AddressText;
 import io.mailtls.dns.MailDns;
+import io.mailtls.text.ServerText;
+import io.mailtls.tls.TlsVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;

@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.mailtls.probe;
 
 import io.mailtls.dns.AddressText;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;

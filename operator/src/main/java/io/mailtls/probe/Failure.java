@@ -1,5 +1,7 @@
 package io.mailtls.probe;
 
+import io.mailtls.text.ServerText;
+
 /** A classified failure with a short, sanitized detail for people (e.g. the server's reply). */
 public record Failure(FailureKind kind, String detail) {
 

@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.text.ServerText;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

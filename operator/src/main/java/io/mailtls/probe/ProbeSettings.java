@@ -1,6 +1,7 @@
 package io.mailtls.probe;
 
 import io.mailtls.dns.MailDns;
+import io.mailtls.tls.TlsVersion;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

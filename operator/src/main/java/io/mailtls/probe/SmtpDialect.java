@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.text.ServerText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

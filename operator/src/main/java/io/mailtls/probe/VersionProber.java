@@ -1,5 +1,11 @@
 package io.mailtls.probe;
 
+import io.mailtls.text.ServerText;
+import io.mailtls.tls.CipherSuites;
+import io.mailtls.tls.ClientHelloBuilder;
+import io.mailtls.tls.ServerReply;
+import io.mailtls.tls.ServerReplyReader;
+import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -31,9 +37,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * ClientHello offering only that version, and the server's answer.
  */
 final class VersionProber {
-  /** Enough for a ServerHello plus a long certificate chain; more is not read. */
-  static final int MAX_HANDSHAKE_BYTES = 256 * 1024;
-
   /**
    * Where one connection goes: the address that was resolved (and checked by the guard), and the
    * name to present in SNI (null: none).
@@ -62,7 +65,8 @@ final class VersionProber {
       target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
       connection.phase(MailConnection.Phase.HANDSHAKE);
       connection.write(helloBuilder.build(version, target.serverName()));
-      ServerReply reply = new ServerReplyReader(connection.input(), MAX_HANDSHAKE_BYTES).read();
+      ServerReply reply =
+          new ServerReplyReader(connection.input(), ServerReplyReader.MAX_HANDSHAKE_BYTES).read();
       return attempt(connection, interpret(version, reply, millisSince(start)), chainOf(reply));
     } catch (ProbeException e) {
       return attempt(
@@ -287,7 +291,7 @@ final class VersionProber {
   private static List<X509Certificate> chainOf(ServerReply reply) {
     if (reply instanceof ServerReply.Hello hello && !hello.certificates().isEmpty()) {
       try {
-        return CertificateInspector.parse(hello.certificates());
+        return hello.chain();
       } catch (CertificateException e) {
         return null; // an unparseable chain is reported as "no certificate"
       }

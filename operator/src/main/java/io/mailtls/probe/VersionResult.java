@@ -1,5 +1,7 @@
 package io.mailtls.probe;
 
+import io.mailtls.tls.TlsVersion;
+
 /**
  * What one connection found out about one protocol version.
  *

@@ -1,7 +1,7 @@
 package io.mailtls.receiver;
 
-import io.mailtls.probe.ClientHello;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.ClientHello;
+import io.mailtls.tls.TlsVersion;
 
 /**
  * The finding the receiver puts in its reply to DATA, so that the admin who sent a test message

@@ -1,6 +1,6 @@
 package io.mailtls.receiver;
 
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 
 /** Which peer the test receiver stands in for. */
 public enum ReceiverMode {

@@ -1,6 +1,6 @@
 package io.mailtls.receiver;
 
-import io.mailtls.probe.TlsAlerts;
+import io.mailtls.tls.TlsAlerts;
 import java.io.IOException;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertLevel;

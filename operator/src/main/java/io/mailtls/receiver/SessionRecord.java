@@ -1,7 +1,7 @@
 package io.mailtls.receiver;
 
-import io.mailtls.probe.ClientHello;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.ClientHello;
+import io.mailtls.tls.TlsVersion;
 import java.time.Instant;
 
 /**

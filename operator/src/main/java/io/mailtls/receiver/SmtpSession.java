@@ -1,10 +1,10 @@
 package io.mailtls.receiver;
 
-import io.mailtls.probe.ClientHello;
-import io.mailtls.probe.ClientHelloReader;
-import io.mailtls.probe.ServerText;
-import io.mailtls.probe.TlsAlerts;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.text.ServerText;
+import io.mailtls.tls.ClientHello;
+import io.mailtls.tls.ClientHelloReader;
+import io.mailtls.tls.TlsAlerts;
+import io.mailtls.tls.TlsVersion;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;

@@ -1,10 +1,10 @@
 package io.mailtls.sender;
 
-import io.mailtls.policy.Durations;
-import io.mailtls.probe.ClientHello;
 import io.mailtls.receiver.ClientKey;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.SessionRecord;
+import io.mailtls.text.Durations;
+import io.mailtls.tls.ClientHello;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.mailtls.sender;
 
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 
 /**

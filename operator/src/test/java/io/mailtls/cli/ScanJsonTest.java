@@ -12,7 +12,7 @@ import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

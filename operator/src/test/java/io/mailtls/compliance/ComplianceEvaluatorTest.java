@@ -1,10 +1,10 @@
 package io.mailtls.compliance;
 
-import static io.mailtls.probe.TlsVersion.SSL_3_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_1;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.SSL_3_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_1;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtls.probe.EndpointResult;
@@ -12,7 +12,7 @@ import io.mailtls.probe.Failure;
 import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.TestingResults;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.mailtls.metrics;
 
-import static io.mailtls.probe.TlsVersion.TLS_1_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.TLS_1_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtls.api.MailEndpointPolicyStatus;

@@ -9,7 +9,7 @@ import io.mailtls.api.MinimumVersion;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.Target;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.mailtls.policy;
 
-import static io.mailtls.probe.TlsVersion.TLS_1_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_1;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.TLS_1_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_1;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -19,7 +19,7 @@ import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
-import io.mailtls.probe.TlsVersion;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,8 +4,8 @@ import static io.mailtls.policy.PolicyStatusBuilderTest.T0;
 import static io.mailtls.policy.PolicyStatusBuilderTest.T1;
 import static io.mailtls.policy.PolicyStatusBuilderTest.outcome;
 import static io.mailtls.policy.PolicyStatusBuilderTest.refused;
-import static io.mailtls.probe.TlsVersion.TLS_1_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtls.api.MailEndpointPolicyStatus;

@@ -3,6 +3,7 @@ package io.mailtls.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailtls.tls.TlsVersion;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;

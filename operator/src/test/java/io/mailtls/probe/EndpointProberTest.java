@@ -1,10 +1,10 @@
 package io.mailtls.probe;
 
-import static io.mailtls.probe.TlsVersion.SSL_3_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_0;
-import static io.mailtls.probe.TlsVersion.TLS_1_1;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.SSL_3_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_0;
+import static io.mailtls.tls.TlsVersion.TLS_1_1;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +13,7 @@ import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.dns.TestingDnsServer;
+import io.mailtls.tls.TestingTls;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.mailtls.probe;
 
 import static io.mailtls.dns.TestingDnsServer.a;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailtls.compliance.ComplianceEvaluator;

@@ -1,7 +1,7 @@
 package io.mailtls.probe;
 
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
-import static io.mailtls.probe.TlsVersion.TLS_1_3;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

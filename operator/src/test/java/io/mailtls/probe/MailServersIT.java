@@ -7,6 +7,7 @@ import io.mailtls.TestingProject;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.Verdict;
+import io.mailtls.tls.TlsVersion;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.mailtls.probe;
 
+import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,11 +1,12 @@
 package io.mailtls.probe;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -36,6 +37,7 @@ final class TestingCertificates {
                 keys.getPublic())
             .build(new JcaContentSignerBuilder(signatureAlgorithm).build(keys.getPrivate()))
             .getEncoded();
-    return CertificateInspector.parse(List.of(der)).getFirst();
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 }

@@ -1,5 +1,7 @@
 package io.mailtls.probe;
 
+import io.mailtls.tls.TestingTls;
+import io.mailtls.tls.TlsVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

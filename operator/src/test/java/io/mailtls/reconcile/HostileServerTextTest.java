@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.probe.ServerTextAssertions;
+import io.mailtls.text.ServerTextAssertions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,10 +2,10 @@ package io.mailtls.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailtls.probe.ClientHello;
-import io.mailtls.probe.TlsVersion;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.SessionRecord;
+import io.mailtls.tls.ClientHello;
+import io.mailtls.tls.TlsVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

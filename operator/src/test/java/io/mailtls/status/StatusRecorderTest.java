@@ -3,7 +3,7 @@ package io.mailtls.status;
 import static io.mailtls.policy.PolicyStatusBuilderTest.T0;
 import static io.mailtls.policy.PolicyStatusBuilderTest.outcome;
 import static io.mailtls.policy.PolicyStatusBuilderTest.refused;
-import static io.mailtls.probe.TlsVersion.TLS_1_2;
+import static io.mailtls.tls.TlsVersion.TLS_1_2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

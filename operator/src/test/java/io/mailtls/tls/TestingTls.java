@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,21 +12,21 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds server-side TLS messages and parses ClientHellos, for tests of the codec and prober. */
-final class TestingTls {
-  static final byte[] HRR_RANDOM =
+public final class TestingTls {
+  public static final byte[] HRR_RANDOM =
       HexFormat.of().parseHex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
 
   private TestingTls() {}
 
   /** What a ClientHello offered. */
-  record ClientHello(
+  public record ClientHello(
       int recordVersion,
       int clientVersion,
       List<Integer> cipherSuites,
       Map<Integer, byte[]> extensions) {
 
     /** The version the client asks for: supported_versions when present, else client_version. */
-    int offeredVersion() {
+    public int offeredVersion() {
       byte[] sv = extensions.get(ClientHelloBuilder.EXT_SUPPORTED_VERSIONS);
       if (sv == null) {
         return clientVersion;
@@ -44,7 +44,7 @@ final class TestingTls {
     }
   }
 
-  static ClientHello readClientHello(InputStream in) throws IOException {
+  public static ClientHello readClientHello(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     int type = data.readUnsignedByte();
     if (type != 22) {
@@ -56,7 +56,7 @@ final class TestingTls {
     return parseClientHello(recordVersion, fragment);
   }
 
-  static ClientHello parseClientHello(int recordVersion, byte[] handshake) {
+  public static ClientHello parseClientHello(int recordVersion, byte[] handshake) {
     ByteBuffer b = ByteBuffer.wrap(handshake);
     if (b.get() != 1) {
       throw new IllegalArgumentException("not a ClientHello");
@@ -86,12 +86,12 @@ final class TestingTls {
     return new ClientHello(recordVersion, clientVersion, Arrays.asList(suites), extensions);
   }
 
-  static byte[] serverHello(int version, int cipherSuite) {
+  public static byte[] serverHello(int version, int cipherSuite) {
     return serverHello(version, cipherSuite, false);
   }
 
   /** A ServerHello; versions above 1.2 go into supported_versions as in RFC 8446. */
-  static byte[] serverHello(int version, int cipherSuite, boolean helloRetryRequest) {
+  public static byte[] serverHello(int version, int cipherSuite, boolean helloRetryRequest) {
     boolean tls13 = version > 0x0303;
     TlsWriter body = new TlsWriter();
     body.u16(tls13 ? 0x0303 : version);
@@ -110,7 +110,7 @@ final class TestingTls {
     return handshake(2, body.toByteArray());
   }
 
-  static byte[] certificate(byte[]... ders) {
+  public static byte[] certificate(byte[]... ders) {
     TlsWriter list = new TlsWriter();
     for (byte[] der : ders) {
       list.u24(der.length);
@@ -122,11 +122,11 @@ final class TestingTls {
     return handshake(11, body.toByteArray());
   }
 
-  static byte[] serverHelloDone() {
+  public static byte[] serverHelloDone() {
     return handshake(14, new byte[0]);
   }
 
-  static byte[] handshake(int type, byte[] body) {
+  public static byte[] handshake(int type, byte[] body) {
     TlsWriter w = new TlsWriter();
     w.u8(type);
     w.u24(body.length);
@@ -134,7 +134,7 @@ final class TestingTls {
     return w.toByteArray();
   }
 
-  static byte[] record(int type, byte[] fragment) {
+  public static byte[] record(int type, byte[] fragment) {
     TlsWriter w = new TlsWriter();
     w.u8(type);
     w.u16(0x0303);
@@ -143,12 +143,12 @@ final class TestingTls {
     return w.toByteArray();
   }
 
-  static byte[] handshakeRecord(byte[]... messages) {
+  public static byte[] handshakeRecord(byte[]... messages) {
     return record(22, concat(messages));
   }
 
   /** The same handshake bytes, cut into records of {@code size} bytes each. */
-  static byte[] fragmented(int size, byte[]... messages) {
+  public static byte[] fragmented(int size, byte[]... messages) {
     byte[] all = concat(messages);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < all.length; i += size) {
@@ -157,11 +157,11 @@ final class TestingTls {
     return out.toByteArray();
   }
 
-  static byte[] alert(int description) {
+  public static byte[] alert(int description) {
     return record(21, new byte[] {2, (byte) description});
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);

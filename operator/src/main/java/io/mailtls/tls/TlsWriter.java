@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import java.io.ByteArrayOutputStream;
 

@@ -1,5 +1,6 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
+import io.mailtls.text.ServerText;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,10 @@ import java.util.List;
  * split across records or share one. Reads at most {@code maxBytes}, so a huge certificate chain or
  * an endless stream cannot exhaust memory.
  */
-final class ServerReplyReader {
+public final class ServerReplyReader {
+  /** Enough for a ServerHello plus a long certificate chain; more is not read. */
+  public static final int MAX_HANDSHAKE_BYTES = 256 * 1024;
+
   static final int RECORD_CHANGE_CIPHER_SPEC = 20;
   static final int RECORD_ALERT = 21;
   static final int RECORD_HANDSHAKE = 22;
@@ -49,7 +53,7 @@ final class ServerReplyReader {
   private int pendingStart;
   private int pendingEnd;
 
-  ServerReplyReader(InputStream in, int maxBytes) {
+  public ServerReplyReader(InputStream in, int maxBytes) {
     this.in = in;
     this.maxBytes = maxBytes;
   }
@@ -58,7 +62,7 @@ final class ServerReplyReader {
    * Reads until the answer is clear. I/O errors before a ServerHello propagate (the caller tells a
    * reset from a timeout); after it they only end certificate capture.
    */
-  ServerReply read() throws IOException {
+  public ServerReply read() throws IOException {
     ServerReply.Hello hello = null;
     int warnings = 0;
     while (true) {

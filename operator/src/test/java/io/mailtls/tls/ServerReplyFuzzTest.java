@@ -1,8 +1,9 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.mailtls.text.ServerTextAssertions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.cert.CertificateException;
@@ -14,12 +15,12 @@ import java.security.cert.CertificateException;
  * its limits.
  *
  * <p>Without {@code JAZZER_FUZZ} this runs the committed corpus in {@code
- * src/test/resources/io/mailtls/probe/ServerReplyFuzzTestInputs/serverReply} (first flights of the
+ * src/test/resources/io/mailtls/tls/ServerReplyFuzzTestInputs/serverReply} (first flights of the
  * testbed's real servers, captured by {@code scripts/capture-fuzz-seeds.py}); the build's fuzz
  * executions run the fuzzer itself for a bounded time.
  */
 class ServerReplyFuzzTest {
-  private static final int MAX_BYTES = VersionProber.MAX_HANDSHAKE_BYTES;
+  private static final int MAX_BYTES = ServerReplyReader.MAX_HANDSHAKE_BYTES;
 
   @FuzzTest
   void serverReply(byte[] wire) {
@@ -35,7 +36,7 @@ class ServerReplyFuzzTest {
         assertThat(hello.certificates().stream().mapToInt(c -> c.length).sum())
             .isLessThanOrEqualTo(MAX_BYTES);
         try {
-          CertificateInspector.parse(hello.certificates());
+          hello.chain();
         } catch (CertificateException e) {
           // an unparseable chain is reported as "no certificate"
         }

@@ -1,4 +1,4 @@
-package io.mailtls.policy;
+package io.mailtls.text;
 
 import java.math.BigDecimal;
 import java.time.Duration;

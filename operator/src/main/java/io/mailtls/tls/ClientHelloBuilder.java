@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -9,7 +9,7 @@ import java.util.List;
  * refuses SSLv3, TLS 1.0/1.1 and many legacy suites, so acceptance is decided from a hello we build
  * ourselves, as sslscan and testssl.sh do, and the JVM's security properties stay untouched.
  */
-final class ClientHelloBuilder {
+public final class ClientHelloBuilder {
   static final int RECORD_HANDSHAKE = 22;
   static final int HANDSHAKE_CLIENT_HELLO = 1;
 
@@ -30,14 +30,14 @@ final class ClientHelloBuilder {
 
   private final SecureRandom random;
 
-  ClientHelloBuilder(SecureRandom random) {
+  public ClientHelloBuilder(SecureRandom random) {
     this.random = random;
   }
 
   /**
    * @param serverName the SNI host name, or null to send none (IP literals never go in SNI)
    */
-  byte[] build(TlsVersion version, String serverName) {
+  public byte[] build(TlsVersion version, String serverName) {
     TlsWriter body = new TlsWriter();
     // TLS 1.3 is negotiated through supported_versions; its legacy_version stays at TLS 1.2.
     body.u16(version == TlsVersion.TLS_1_3 ? TlsVersion.TLS_1_2.code() : version.code());

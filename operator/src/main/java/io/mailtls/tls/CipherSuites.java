@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * includes legacy suites (static RSA, 3DES, CBC, RC4): a server that only speaks TLS 1.0 often
  * accepts nothing else, and the question is whether it accepts the version at all.
  */
-final class CipherSuites {
+public final class CipherSuites {
   /** TLS 1.3 suites: offered only in the TLS 1.3 probe. */
   static final List<Integer> TLS13 = List.of(0x1301, 0x1302, 0x1303);
 
@@ -93,11 +93,11 @@ final class CipherSuites {
   static final Set<Integer> MODERN =
       Set.of(0x1301, 0x1302, 0x1303, 0x1304, 0xC02B, 0xC02C, 0xCCA9, 0xC02F, 0xC030, 0xCCA8);
 
-  static boolean isModern(int code) {
+  public static boolean isModern(int code) {
     return MODERN.contains(code);
   }
 
-  static List<Integer> offeredFor(TlsVersion version) {
+  public static List<Integer> offeredFor(TlsVersion version) {
     List<Integer> legacy = NAMES.keySet().stream().filter(c -> !TLS13.contains(c)).toList();
     if (version == TlsVersion.TLS_1_3) {
       // The TLS 1.2 suites ride along: harmless, and what real clients send.
@@ -109,7 +109,7 @@ final class CipherSuites {
     return Stream.concat(legacy.stream(), Stream.of(EMPTY_RENEGOTIATION_INFO_SCSV)).toList();
   }
 
-  static String name(int code) {
+  public static String name(int code) {
     String name = NAMES.get(code);
     return name != null ? name : String.format("0x%04X", code);
   }

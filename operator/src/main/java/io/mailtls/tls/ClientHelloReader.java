@@ -1,5 +1,6 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
+import io.mailtls.text.ServerText;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

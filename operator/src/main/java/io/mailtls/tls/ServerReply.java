@@ -1,19 +1,34 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 
 /** How a server answered a ClientHello, as read off the wire by {@link ServerReplyReader}. */
-sealed interface ServerReply {
+public sealed interface ServerReply {
 
   /**
    * A ServerHello (or HelloRetryRequest). For versions up to TLS 1.2 the certificate chain travels
    * in the clear right after it and is captured when it fits the read limit.
    */
   record Hello(int version, int cipherSuite, boolean helloRetryRequest, List<byte[]> certificates)
-      implements ServerReply {}
+      implements ServerReply {
+    /** The certificates as X.509; throws when one of them is not a certificate. */
+    public List<X509Certificate> chain() throws CertificateException {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      List<X509Certificate> chain = new ArrayList<>();
+      for (byte[] der : certificates) {
+        chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+      }
+      return chain;
+    }
+  }
 
   record Alert(int level, int description) implements ServerReply {
-    String name() {
+    public String name() {
       return TlsAlerts.name(description);
     }
   }

@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ public final class ServerTextAssertions {
   private ServerTextAssertions() {}
 
   /** Cleaned ({@link #assertNoHiddenCharacters}) and capped at ServerText's length. */
-  static void assertCleanText(String text) {
+  public static void assertCleanText(String text) {
     assertThat(text).isNotNull();
     assertThat(text.length()).isLessThanOrEqualTo(ServerText.MAX_LENGTH + 1);
     assertNoHiddenCharacters(text);

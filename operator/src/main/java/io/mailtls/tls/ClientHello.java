@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.tls;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.mailtls.probe;
+package io.mailtls.text;
 
 /**
  * Text that came from a server, made safe to show: control characters removed and length capped, so
