@@ -9,11 +9,11 @@ public sealed interface MxLookup {
    * The hosts that receive the domain's mail, most preferred first, at most {@link
    * MailDns#MAX_MX_HOSTS}.
    *
-   * @param implicit true when the domain has no MX record, so its own name is the mail host (RFC
-   *     5321 section 5.1, preference 0)
+   * @param noMxRecords true when the domain has no MX record, so its own name is the mail host (the
+   *     "implicit MX" of RFC 5321 section 5.1, preference 0)
    * @param found how many MX hosts the domain has; more than {@code hosts} when some were left out
    */
-  record Hosts(List<MxHost> hosts, boolean implicit, int found) implements MxLookup {
+  record Hosts(List<MxHost> hosts, boolean noMxRecords, int found) implements MxLookup {
     public Hosts {
       hosts = List.copyOf(hosts);
     }

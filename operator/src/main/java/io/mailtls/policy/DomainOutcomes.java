@@ -47,7 +47,7 @@ final class DomainOutcomes {
     Target target = mxTarget(domain, domain.name());
     return new EndpointOutcome(
         target,
-        new MxOrigin(domain.name(), null, false),
+        new MxOrigin(domain.name(), null),
         EndpointResult.notProbed(target, versions, failure, Instant.now()),
         assessment,
         List.of());

@@ -3,8 +3,7 @@ package io.mailtls.policy;
 /**
  * Where an endpoint of a mail domain came from.
  *
- * @param preference the MX preference; null for an entry of the domain itself (a null MX, a failed
- *     look-up)
- * @param implicit true when the domain has no MX record and its own name is its mail host
+ * @param preference the MX preference (0 for a domain without MX records, whose own name is its
+ *     mail host); null for an entry of the domain itself (a null MX, a failed look-up)
  */
-public record MxOrigin(String domain, Integer preference, boolean implicit) {}
+public record MxOrigin(String domain, Integer preference) {}

@@ -198,7 +198,7 @@ public final class ProbeRound {
           entries.add(
               new Entry.ToProbe(
                   DomainOutcomes.mxTarget(domain, host.name()),
-                  new MxOrigin(domain.name(), host.preference(), hosts.implicit())));
+                  new MxOrigin(domain.name(), host.preference())));
         }
         if (hosts.found() > hosts.hosts().size()) {
           entries.add(

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -370,19 +371,36 @@ public final class EndpointProber {
     }
   }
 
-  /**
-   * One version on one connection, once it holds its slots; the connection's deadline starts then.
-   */
+  /** One version on one connection. */
   private VersionProber.Attempt probeVersion(
       VersionProber.Destination destination,
       TlsVersion version,
       Instant deadline,
       Duration timeout) {
+    return onConnection(
+        destination,
+        deadline,
+        timeout,
+        connectionDeadline -> versionProber.probe(destination, version, connectionDeadline),
+        busy -> noSlot(version, busy));
+  }
+
+  /**
+   * One connection to the destination, once it holds its slots (this host's, and the total); the
+   * connection's own deadline, {@code timeout}, starts then. {@code whenBusy} makes the result when
+   * no slot came before the endpoint's {@code deadline}.
+   */
+  private <T> T onConnection(
+      VersionProber.Destination destination,
+      Instant deadline,
+      Duration timeout,
+      Function<Instant, T> connection,
+      Function<HostConnectionLimiter.Busy, T> whenBusy) {
     return limiter.withSlot(
         destination.address().getAddress(),
         deadline,
-        () -> versionProber.probe(destination, version, Instant.now().plus(timeout)),
-        busy -> noSlot(version, busy));
+        () -> connection.apply(Instant.now().plus(timeout)),
+        whenBusy);
   }
 
   private static boolean showedChain(VersionProber.Attempt attempt) {
@@ -431,10 +449,12 @@ public final class EndpointProber {
       Instant deadline,
       Duration timeout) {
     VersionProber.Attempt completed =
-        limiter.withSlot(
-            destination.address().getAddress(),
+        onConnection(
+            destination,
             deadline,
-            () -> versionProber.probeByHandshake(destination, version, Instant.now().plus(timeout)),
+            timeout,
+            connectionDeadline ->
+                versionProber.probeByHandshake(destination, version, connectionDeadline),
             busy -> noSlot(version, busy));
     return completed != null ? completed : probeVersion(destination, version, deadline, timeout);
   }
@@ -444,10 +464,12 @@ public final class EndpointProber {
       TlsVersion version,
       Instant deadline,
       Duration timeout) {
-    return limiter.withSlot(
-        destination.address().getAddress(),
+    return onConnection(
+        destination,
         deadline,
-        () -> versionProber.completeHandshake(destination, version, Instant.now().plus(timeout)),
+        timeout,
+        connectionDeadline ->
+            versionProber.completeHandshake(destination, version, connectionDeadline),
         busy -> VersionProber.Session.NONE);
   }
 

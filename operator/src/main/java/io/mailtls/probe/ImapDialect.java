@@ -12,7 +12,7 @@ final class ImapDialect implements MailDialect {
   @Override
   public void startTls(MailConnection c) throws IOException, ProbeException {
     c.phase(MailConnection.Phase.GREETING);
-    String greeting = c.readLine();
+    String greeting = c.lines().readLine();
     c.greeting(greeting);
     String upper = greeting.toUpperCase(Locale.ROOT);
     if (upper.startsWith("* BYE")) {
@@ -64,7 +64,7 @@ final class ImapDialect implements MailDialect {
       throws IOException, ProbeException {
     String[] lines = new String[MAX_UNTAGGED_LINES + 1];
     for (int i = 0; i <= MAX_UNTAGGED_LINES; i++) {
-      String line = c.readLine();
+      String line = c.lines().readLine();
       lines[i] = line;
       if (line.regionMatches(true, 0, tag + " ", 0, tag.length() + 1)) {
         return Arrays.copyOf(lines, i + 1);

@@ -2,7 +2,6 @@ package io.mailtls.probe;
 
 import io.mailtls.text.ServerText;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,15 +22,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection to a mail server with a hard deadline: every read waits at most until the
- * deadline, lines and the plain-text part of the dialogue are capped, so a tarpit, a trickle or an
- * endless line cannot hold a thread or memory. It keeps what the server said (cleaned) for banner
- * and software detection.
+ * deadline, and its lines are read by a bounded {@link MailLineReader}, so a tarpit, a trickle or
+ * an endless line cannot hold a thread or memory. It keeps what the server said (cleaned) for
+ * banner and software detection.
  */
 final class MailConnection implements Closeable {
-  static final int MAX_LINE_BYTES = 4096;
-  static final int MAX_PLAIN_TEXT_BYTES = 64 * 1024;
-  private static final int MAX_TRANSCRIPT_LINES = 64;
-
   /** What the connection is doing; a timeout is classified by the phase it happened in. */
   enum Phase {
     CONNECT(FailureKind.CONNECT_TIMEOUT),
@@ -72,16 +66,22 @@ final class MailConnection implements Closeable {
   private ScheduledFuture<?> alarm;
   private final InputStream in;
   private final OutputStream out;
-  private final List<String> transcript = new ArrayList<>();
+  private final MailLineReader lines;
   private Phase phase = Phase.CONNECT;
   private String greeting;
-  private int plainTextBytes;
 
   private MailConnection(Socket socket, Instant deadline, InputStream in, OutputStream out) {
     this.socket = socket;
     this.deadline = deadline;
     this.in = in;
     this.out = out;
+    this.lines =
+        new MailLineReader(
+            in,
+            () ->
+                phase == Phase.GREETING
+                    ? "server closed the connection before completing its greeting"
+                    : "server closed the connection during the STARTTLS dialogue");
   }
 
   /**
@@ -156,39 +156,9 @@ final class MailConnection implements Closeable {
     return Duration.ofMillis(Math.max(0, remainingMillis(deadline)));
   }
 
-  /** Reads one line without its CR LF. */
-  String readLine() throws IOException, ProbeException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        throw new ProbeException(
-            FailureKind.PROTOCOL_ERROR,
-            phase == Phase.GREETING
-                ? "server closed the connection before completing its greeting"
-                : "server closed the connection during the STARTTLS dialogue");
-      }
-      if (++plainTextBytes > MAX_PLAIN_TEXT_BYTES) {
-        throw new ProbeException(
-            FailureKind.NOT_A_MAIL_SERVER, "more than " + MAX_PLAIN_TEXT_BYTES + " bytes of text");
-      }
-      if (b == '\n') {
-        break;
-      }
-      if (line.size() >= MAX_LINE_BYTES) {
-        throw new ProbeException(
-            FailureKind.NOT_A_MAIL_SERVER, "a line longer than " + MAX_LINE_BYTES + " bytes");
-      }
-      line.write(b);
-    }
-    String text = line.toString(StandardCharsets.ISO_8859_1);
-    if (text.endsWith("\r")) {
-      text = text.substring(0, text.length() - 1);
-    }
-    if (transcript.size() < MAX_TRANSCRIPT_LINES) {
-      transcript.add(ServerText.clean(text));
-    }
-    return text;
+  /** The server's lines, up to STARTTLS. */
+  MailLineReader lines() {
+    return lines;
   }
 
   void writeLine(String line) throws IOException {
@@ -219,7 +189,7 @@ final class MailConnection implements Closeable {
   }
 
   List<String> transcript() {
-    return List.copyOf(transcript);
+    return lines.transcript();
   }
 
   @Override

@@ -33,7 +33,7 @@ public enum MailProtocol {
     }
 
     /** A fresh dialogue for one connection; {@code ehloName} is what SMTP gives in EHLO. */
-    MailDialect start(String ehloName) {
+    MailDialect create(String ehloName) {
       return factory.apply(ehloName);
     }
   }

@@ -11,7 +11,7 @@ final class Pop3Dialect implements MailDialect {
   @Override
   public void startTls(MailConnection c) throws IOException, ProbeException {
     c.phase(MailConnection.Phase.GREETING);
-    String greeting = c.readLine();
+    String greeting = c.lines().readLine();
     c.greeting(greeting);
     if (greeting.startsWith("-ERR")) {
       throw new ProbeException(
@@ -24,14 +24,14 @@ final class Pop3Dialect implements MailDialect {
     }
     c.phase(MailConnection.Phase.STARTTLS);
     c.writeLine("CAPA");
-    String status = c.readLine();
+    String status = c.lines().readLine();
     // Servers without CAPA (it is optional) may still implement STLS, so only a CAPA list that
     // leaves STLS out counts as "not advertised".
     if (status.startsWith("+OK") && !listsStls(c)) {
       throw new ProbeException(FailureKind.STARTTLS_NOT_ADVERTISED, "CAPA does not list STLS");
     }
     c.writeLine("STLS");
-    String reply = c.readLine();
+    String reply = c.lines().readLine();
     if (!reply.startsWith("+OK")) {
       throw new ProbeException(
           isTemporary(reply) ? FailureKind.TEMPORARILY_REFUSED : FailureKind.STARTTLS_REFUSED,
@@ -52,7 +52,7 @@ final class Pop3Dialect implements MailDialect {
   private static boolean listsStls(MailConnection c) throws IOException, ProbeException {
     boolean stls = false;
     for (int i = 0; i < MAX_CAPA_LINES; i++) {
-      String line = c.readLine();
+      String line = c.lines().readLine();
       if (line.equals(".")) {
         return stls;
       }

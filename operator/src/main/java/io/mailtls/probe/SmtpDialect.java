@@ -2,17 +2,11 @@ package io.mailtls.probe;
 
 import io.mailtls.text.ServerText;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** SMTP and submission: greeting, EHLO, STARTTLS (RFC 5321, RFC 3207). */
 final class SmtpDialect implements MailDialect {
-  // DOTALL: a reply's text may hold a stray CR or a byte 0x85 (cp1252's "…", NEL in Latin-1),
-  // which "." alone would not match; such a server is still a mail server.
-  private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?", Pattern.DOTALL);
-  private static final int MAX_REPLY_LINES = 100;
   private static final Pattern MASKED_KEYWORD = Pattern.compile("X{4,}[A-Z]?");
 
   private final String ehloName;
@@ -24,7 +18,7 @@ final class SmtpDialect implements MailDialect {
   @Override
   public void startTls(MailConnection c) throws IOException, ProbeException {
     c.phase(MailConnection.Phase.GREETING);
-    Reply greeting = readReply(c);
+    SmtpReply greeting = SmtpReply.read(c.lines());
     c.greeting(greeting.text());
     if (greeting.code() != 220) {
       throw new ProbeException(
@@ -33,7 +27,7 @@ final class SmtpDialect implements MailDialect {
     }
     c.phase(MailConnection.Phase.STARTTLS);
     c.writeLine("EHLO " + ehloName);
-    Reply ehlo = readReply(c);
+    SmtpReply ehlo = SmtpReply.read(c.lines());
     if (ehlo.isTemporary()) {
       throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, "EHLO: " + ehlo.text());
     }
@@ -62,7 +56,7 @@ final class SmtpDialect implements MailDialect {
           FailureKind.STARTTLS_NOT_ADVERTISED, "EHLO reply does not list STARTTLS");
     }
     c.writeLine("STARTTLS");
-    Reply reply = readReply(c);
+    SmtpReply reply = SmtpReply.read(c.lines());
     if (reply.isTemporary()) {
       throw new ProbeException(FailureKind.TEMPORARILY_REFUSED, "STARTTLS: " + reply.text());
     }
@@ -75,7 +69,7 @@ final class SmtpDialect implements MailDialect {
    * Cisco ASA/PIX {@code inspect esmtp} (and firewalls like it) replace the banner text with
    * asterisks and the EHLO keywords they do not allow, STARTTLS first, with X's ({@code XXXXXXXA}).
    */
-  static boolean inspectedByFirewall(Reply greeting, Reply ehlo) {
+  static boolean inspectedByFirewall(SmtpReply greeting, SmtpReply ehlo) {
     boolean maskedKeyword =
         ehlo.lines().stream()
             .skip(1)
@@ -84,37 +78,5 @@ final class SmtpDialect implements MailDialect {
     String banner = String.join(" ", greeting.lines()).replace(" ", "");
     boolean maskedBanner = banner.length() >= 8 && banner.chars().allMatch(ch -> ch == '*');
     return maskedKeyword || maskedBanner;
-  }
-
-  /** A complete, possibly multi-line reply: {@code 250-first}, …, {@code 250 last}. */
-  static Reply readReply(MailConnection c) throws IOException, ProbeException {
-    List<String> lines = new ArrayList<>();
-    while (true) {
-      String line = c.readLine();
-      if (!REPLY_LINE.matcher(line).matches()) {
-        throw new ProbeException(
-            FailureKind.NOT_A_MAIL_SERVER, "not an SMTP reply: " + ServerText.clean(line, 80));
-      }
-      lines.add(line.length() > 4 ? line.substring(4) : "");
-      boolean last = line.length() == 3 || line.charAt(3) == ' ';
-      if (last) {
-        return new Reply(Integer.parseInt(line.substring(0, 3)), lines);
-      }
-      if (lines.size() >= MAX_REPLY_LINES) {
-        throw new ProbeException(
-            FailureKind.PROTOCOL_ERROR, "reply longer than " + MAX_REPLY_LINES + " lines");
-      }
-    }
-  }
-
-  record Reply(int code, List<String> lines) {
-    /** 4xx: "try again later" (RFC 5321 4.2.1). */
-    boolean isTemporary() {
-      return code >= 400 && code < 500;
-    }
-
-    String text() {
-      return code + " " + String.join(" ", lines);
-    }
   }
 }

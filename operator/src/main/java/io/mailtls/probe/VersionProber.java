@@ -1,13 +1,11 @@
 package io.mailtls.probe;
 
-import io.mailtls.text.ServerText;
 import io.mailtls.tls.CipherSuites;
 import io.mailtls.tls.ClientHelloBuilder;
 import io.mailtls.tls.ServerReply;
 import io.mailtls.tls.ServerReplyReader;
 import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,7 +15,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +59,7 @@ final class VersionProber {
     MailConnection connection = null;
     try {
       connection = MailConnection.open(target.address(), deadline);
-      target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
+      target.endpoint().protocol().dialect().create(ehloName).startTls(connection);
       connection.phase(MailConnection.Phase.HANDSHAKE);
       connection.write(helloBuilder.build(version, target.serverName()));
       ServerReply reply =
@@ -168,12 +165,6 @@ final class VersionProber {
    */
   static final Duration GREETING_WAIT = Duration.ofMillis(1500);
 
-  /** Bytes read at most for one greeting line: a peer that never sends a newline is cut off. */
-  private static final int MAX_GREETING_LINE_BYTES = 4096;
-
-  /** Lines of a greeting read at most (an SMTP greeting may span several "220-" lines). */
-  private static final int MAX_GREETING_LINES = 10;
-
   /**
    * Completes one handshake with the JDK's TLS stack at {@code version} (TLS 1.2 or 1.3). For a
    * server that accepts only TLS 1.3 the certificate is encrypted, so this is how its chain is
@@ -192,7 +183,7 @@ final class VersionProber {
   private Session handshake(Destination target, TlsVersion version, Instant deadline)
       throws ProbeException, IOException, GeneralSecurityException {
     try (MailConnection connection = MailConnection.open(target.address(), deadline)) {
-      target.endpoint().protocol().dialect().start(ehloName).startTls(connection);
+      target.endpoint().protocol().dialect().create(ehloName).startTls(connection);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
       try (SSLSocket tls =
@@ -225,41 +216,17 @@ final class VersionProber {
     }
   }
 
-  /** The greeting's lines: "220-…" lines up to the "220 " one, or the one "* OK"/"+OK" line. */
+  /** The implicit-TLS greeting after the handshake, waited for at most {@link #GREETING_WAIT}. */
   private static List<String> greeting(SSLSocket tls, MailConnection connection) {
-    List<String> lines = new ArrayList<>();
     try {
       tls.setSoTimeout(
           (int) Math.max(1, Math.min(GREETING_WAIT.toMillis(), connection.timeLeft().toMillis())));
-      InputStream in = tls.getInputStream();
-      while (lines.size() < MAX_GREETING_LINES) {
-        String line = readLine(in);
-        if (line == null) {
-          break;
-        }
-        lines.add(ServerText.clean(line));
-        if (!(line.length() > 3 && line.charAt(3) == '-' && Character.isDigit(line.charAt(0)))) {
-          break;
-        }
-      }
+      return ImplicitTlsDialect.readGreeting(
+          new MailLineReader(
+              tls.getInputStream(), () -> "server closed the connection after the handshake"));
     } catch (IOException e) {
-      // No greeting (a TLS-only peer), or it stopped: what was read is what there is.
+      return List.of();
     }
-    return lines;
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int read = 0;
-    for (int b = in.read(); b >= 0 && read++ < MAX_GREETING_LINE_BYTES; b = in.read()) {
-      if (b == '\n') {
-        return line.toString().stripTrailing();
-      }
-      if (line.length() < ServerText.MAX_LENGTH) {
-        line.append((char) b);
-      }
-    }
-    return line.isEmpty() ? null : line.toString();
   }
 
   private static VersionResult interpret(TlsVersion version, ServerReply reply, long millis) {
