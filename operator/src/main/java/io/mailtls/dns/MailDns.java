@@ -311,7 +311,7 @@ public final class MailDns {
             DnsProblem.Kind.SERVER_FAILURE,
             what + ": " + describe() + " is neither authoritative nor recursive for it");
       }
-      return new Answer(response.getSection(Section.ANSWER), null);
+      return owned(name, what, response.getSection(Section.ANSWER));
     } catch (TimeoutException e) {
       sent.cancel(true);
       return new Answer(List.of(), timedOut(text(name), Type.string(type)));
@@ -332,6 +332,57 @@ public final class MailDns {
       Thread.currentThread().interrupt();
       return problem(DnsProblem.Kind.UNSPECIFIED, what + ": interrupted");
     }
+  }
+
+  /** Aliases followed at most; a longer chain (or a loop) is no answer. */
+  private static final int MAX_CNAME_CHAIN = 8;
+
+  /**
+   * The records of an answer that belong to the question: those owned by the queried name, or by
+   * the names its CNAME chain leads to (a DNAME of a parent comes with the CNAME it implies). A
+   * record owned by any other name is no part of an answer to this question, and a server that
+   * sends one cannot be believed about the rest: the look-up fails, so that a forged or broken
+   * answer never becomes a host, an address or a null MX.
+   */
+  private Answer owned(Name queried, String what, List<Record> records) {
+    Set<Name> chain = new LinkedHashSet<>(List.of(queried));
+    Name current = queried;
+    for (int i = 0; i <= MAX_CNAME_CHAIN; i++) {
+      Name next = null;
+      for (Record record : records) {
+        if (record instanceof CNAMERecord cname && cname.getName().equals(current)) {
+          next = cname.getTarget();
+        }
+      }
+      if (next == null) {
+        break;
+      }
+      if (!chain.add(next) || i == MAX_CNAME_CHAIN) {
+        return problem(
+            DnsProblem.Kind.SERVER_FAILURE,
+            what + ": " + describe() + " answered with an alias chain that loops or does not end");
+      }
+      current = next;
+    }
+    for (Record record : records) {
+      boolean belongs =
+          chain.contains(record.getName())
+              || (record.getType() == Type.DNAME
+                  && chain.stream().anyMatch(n -> n.subdomain(record.getName())));
+      if (!belongs) {
+        return problem(
+            DnsProblem.Kind.SERVER_FAILURE,
+            what
+                + ": "
+                + describe()
+                + " answered with a record of another name ("
+                + text(record.getName())
+                + " "
+                + Type.string(record.getType())
+                + "), so its answer is not used");
+      }
+    }
+    return new Answer(records, null);
   }
 
   private Resolver resolver(Duration timeout) {

@@ -174,6 +174,64 @@ class MailDnsTest {
   }
 
   @Test
+  void recordsOfAnotherNameAreNoAnswer() {
+    // A null MX, an MX host and an address, each owned by a name that was not asked for: none of
+    // them may become the domain's verdict (a null MX counts as compliant) or a host's address.
+    server
+        .answer(
+            "victim.test",
+            Type.MX,
+            new MXRecord(name("unrelated.example"), DClass.IN, 300, 0, Name.root))
+        .answer(
+            "mixed.test",
+            Type.MX,
+            mx("mixed.test", 10, "mx.mixed.test"),
+            mx("unrelated.example", 5, "mx.attacker.example"))
+        .answer("host.test", Type.A, a("other.example", "127.0.0.9"));
+
+    assertThat(dns.mx("victim.test", TIMEOUT))
+        .isEqualTo(
+            new MxLookup.Failed(
+                new DnsProblem(
+                    DnsProblem.Kind.SERVER_FAILURE,
+                    "victim.test MX: "
+                        + dns.describe()
+                        + " answered with a record of another name (unrelated.example MX), so its"
+                        + " answer is not used")));
+    assertThat(kind(dns.mx("mixed.test", TIMEOUT))).isEqualTo(DnsProblem.Kind.SERVER_FAILURE);
+    assertThat(dns.addresses("host.test", TIMEOUT))
+        .isInstanceOf(AddressLookup.Failed.class)
+        .extracting(failed -> ((AddressLookup.Failed) failed).problem().detail())
+        .asString()
+        .contains("host.test A: ")
+        .endsWith(
+            "answered with a record of another name (other.example A), so its answer is not"
+                + " used");
+  }
+
+  @Test
+  void recordsAtTheEndOfTheAliasChainAreTheAnswer() {
+    server
+        .answer(
+            "alias.test",
+            Type.MX,
+            new CNAMERecord(name("alias.test"), DClass.IN, 60, name("mail.target.test")),
+            mx("mail.target.test", 10, "mx.target.test"))
+        .answer(
+            "loop.test",
+            Type.MX,
+            new CNAMERecord(name("loop.test"), DClass.IN, 60, name("back.test")),
+            new CNAMERecord(name("back.test"), DClass.IN, 60, name("loop.test")),
+            mx("loop.test", 10, "mx.loop.test"));
+
+    assertThat(dns.mx("alias.test", TIMEOUT))
+        .isEqualTo(
+            new MxLookup.Hosts(java.util.List.of(new MxHost("mx.target.test", 10)), false, 1));
+    assertThat(((MxLookup.Failed) dns.mx("loop.test", TIMEOUT)).problem().detail())
+        .endsWith("answered with an alias chain that loops or does not end");
+  }
+
+  @Test
   void aHostListedTwiceIsOneEndpointAtItsBestPreference() {
     server.answer(
         "twice.test",
