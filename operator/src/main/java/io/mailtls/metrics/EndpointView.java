@@ -20,6 +20,7 @@ import java.util.Set;
  */
 record EndpointView(
     String target,
+    String serverName,
     String protocol,
     Verdict verdict,
     Set<TlsVersion> accepted,
@@ -50,6 +51,7 @@ record EndpointView(
   static EndpointView of(EndpointStatus status) {
     return new EndpointView(
         status.target(),
+        status.serverName(),
         MailDomain.isDomainTarget(status.target())
             ? MailProtocol.SMTP.scheme()
             : Endpoint.parse(status.target()).protocol().scheme(),
@@ -73,6 +75,17 @@ record EndpointView(
                             a.address(),
                             Verdict.fromReason(a.verdict()).orElse(Verdict.UNREACHABLE)))
                 .toList());
+  }
+
+  /**
+   * What tells this entry apart from another of the same policy with the same target: the name it
+   * was probed by, or the mail domain it is an MX host of; null when neither does.
+   */
+  String qualifier() {
+    if (serverName != null) {
+      return serverName;
+    }
+    return domain == null ? null : "MX of " + domain;
   }
 
   boolean up() {

@@ -51,13 +51,15 @@ public final class MailTlsMetrics {
   private static final Set<String> DENIED = Set.of("system.cpu.count", "process.cpu.time");
 
   private final PrometheusMeterRegistry registry;
-  private final PolicyStatusCollector policies = new PolicyStatusCollector();
-  private final SenderStatusCollector senders = new SenderStatusCollector();
+  private final RenderFailures failures = new RenderFailures();
+  private final PolicyStatusCollector policies = new PolicyStatusCollector(failures);
+  private final SenderStatusCollector senders = new SenderStatusCollector(failures);
 
   public MailTlsMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     registry.getPrometheusRegistry().register(policies);
     registry.getPrometheusRegistry().register(senders);
+    registry.getPrometheusRegistry().register(failures);
   }
 
   /** A registry with the JVM and process meters, for the operator and the standalone mode. */

@@ -13,6 +13,7 @@ final class MetricNames {
   static final String PROBE_DURATION = "mailtls_probe_duration";
   static final String PROBE_FAILURES = "mailtls_probe_failures";
   static final String BUILD_INFO = "mailtls_build_info";
+  static final String RENDER_FAILURES = "mailtls_metrics_render_failures";
   static final String SENDER_COMPLIANT = "mailtls_sender_compliant";
   static final String SENDER_INFO = "mailtls_sender_info";
   static final String SENDER_OFFERED = "mailtls_sender_tls_version_offered";

@@ -12,30 +12,34 @@ import static io.mailtls.metrics.MetricNames.UP;
 import io.mailtls.compliance.Verdict;
 import io.mailtls.tls.TlsVersion;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The endpoint and policy series, built at scrape time from the latest view of every policy. No
- * series is added or removed by hand: a policy that is no longer shown has none, by construction.
+ * series is added or removed by hand: a policy that is no longer shown has none, by construction. A
+ * policy whose series cannot be rendered is left out of the scrape, and only it ({@link
+ * RenderFailures}).
  */
 final class PolicyStatusCollector implements MultiCollector {
 
   /** The latest view of one policy. */
   record PolicyView(
-      String namespace, String policy, Duration interval, List<EndpointView> endpoints) {}
+      String namespace, String policy, Duration interval, List<EndpointView> endpoints)
+      implements RenderFailures.Shown {}
 
   private final Map<String, PolicyView> policies = new ConcurrentHashMap<>();
+  private final RenderFailures failures;
+
+  PolicyStatusCollector(RenderFailures failures) {
+    this.failures = failures;
+  }
 
   void put(PolicyView view) {
     policies.put(view.namespace() + "/" + view.policy(), view);
@@ -47,99 +51,96 @@ final class PolicyStatusCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Series interval = new Series(INTERVAL, "The probe interval of a policy");
-    Series compliant = new Series(COMPLIANT, "1 when the endpoint meets its policy, else 0");
-    Series up = new Series(UP, "1 when the endpoint could be probed, else 0");
-    Series lastProbe = new Series(LAST_PROBE, "When the endpoint was last probed");
-    Series expiry = new Series(CERTIFICATE_EXPIRY, "When the endpoint's certificate expires");
-    Series accepted =
-        new Series(
-            TLS_VERSION_ACCEPTED,
-            "1 when the endpoint accepts the protocol version, 0 when it refuses it");
-    InfoSnapshot.Builder info =
-        InfoSnapshot.builder()
-            .name(INFO.substring(0, INFO.length() - "_info".length()))
-            .help(
+    Samples samples =
+        new Samples()
+            .gauge(INTERVAL, "The probe interval of a policy")
+            .gauge(COMPLIANT, "1 when the endpoint meets its policy, else 0")
+            .gauge(UP, "1 when the endpoint could be probed, else 0")
+            .gauge(LAST_PROBE, "When the endpoint was last probed")
+            .gauge(CERTIFICATE_EXPIRY, "When the endpoint's certificate expires")
+            .gauge(
+                TLS_VERSION_ACCEPTED,
+                "1 when the endpoint accepts the protocol version, 0 when it refuses it")
+            .info(
+                INFO,
                 "1 for every endpoint, with its verdict, server software, best version and the"
-                    + " mail domain it is an MX host of");
-    // One series per address, only for hosts with several (at most 8 each): the address is a
-    // label nowhere else, so the other series keep one per endpoint however DNS changes.
-    InfoSnapshot.Builder addressInfo =
-        InfoSnapshot.builder()
-            .name(ADDRESS_INFO.substring(0, ADDRESS_INFO.length() - "_info".length()))
-            .help("1 for every address of an endpoint whose host has several, with its verdict");
-    boolean anyAddress = false;
-    for (PolicyView view : policies.values()) {
-      Labels policyLabels = Labels.of("namespace", view.namespace(), "policy", view.policy());
-      interval.add(policyLabels, view.interval().toSeconds());
-      for (EndpointView endpoint : view.endpoints()) {
-        Labels labels =
-            policyLabels.add("endpoint", endpoint.target()).add("protocol", endpoint.protocol());
-        compliant.add(labels, endpoint.verdict().meetsPolicy() ? 1 : 0);
-        up.add(labels, endpoint.up() ? 1 : 0);
-        lastProbe.add(labels, endpoint.lastProbe());
-        if (endpoint.certificateExpiry() != null) {
-          expiry.add(labels, endpoint.certificateExpiry());
-        }
-        if (endpoint.up() && endpoint.verdict() != Verdict.NULL_MX) {
-          for (TlsVersion version : TlsVersion.values()) {
-            if (!endpoint.untested().contains(version)) {
-              accepted.add(
-                  labels.add("tls_version", version.label()),
-                  endpoint.accepted().contains(version) ? 1 : 0);
-            }
-          }
-        }
-        Labels infoLabels =
-            labels
-                .add("verdict", endpoint.verdict().reason())
-                .add("server_software", endpoint.serverSoftware())
-                .add("best_version", endpoint.bestVersion());
-        if (endpoint.domain() != null) {
-          infoLabels = infoLabels.add("domain", endpoint.domain());
-        }
-        info.dataPoint(InfoDataPointSnapshot.builder().labels(infoLabels).build());
-        for (EndpointView.AddressView address : endpoint.addresses()) {
-          addressInfo.dataPoint(
-              InfoDataPointSnapshot.builder()
-                  .labels(
-                      labels
-                          .add("address", address.address())
-                          .add("verdict", address.verdict().reason()))
-                  .build());
-          anyAddress = true;
-        }
-      }
-    }
-    List<MetricSnapshot> snapshots = new ArrayList<>();
-    for (Series series : List.of(interval, compliant, up, lastProbe, expiry, accepted)) {
-      series.addTo(snapshots);
-    }
-    snapshots.add(info.build());
-    if (anyAddress) {
-      snapshots.add(addressInfo.build());
-    }
-    return new MetricSnapshots(snapshots);
+                    + " mail domain it is an MX host of")
+            // One series per address, only for hosts with several (at most 8 each): the address
+            // is a label nowhere else, so the other series keep one per endpoint however DNS
+            // changes.
+            .info(
+                ADDRESS_INFO,
+                "1 for every address of an endpoint whose host has several, with its verdict");
+    failures.renderEach("endpoint", policies.values(), samples, PolicyStatusCollector::render);
+    return new MetricSnapshots(samples.snapshots());
   }
 
-  /** One gauge family being built; left out of the scrape when it has no sample. */
-  private static final class Series {
-    private final GaugeSnapshot.Builder builder;
-    private boolean empty = true;
-
-    Series(String name, String help) {
-      builder = GaugeSnapshot.builder().name(name).help(help);
-    }
-
-    void add(Labels labels, double value) {
-      builder.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
-      empty = false;
-    }
-
-    void addTo(List<MetricSnapshot> snapshots) {
-      if (!empty) {
-        snapshots.add(builder.build());
+  private static void render(PolicyView view, Samples samples) {
+    Labels policyLabels = Labels.of("namespace", view.namespace(), "policy", view.policy());
+    samples.add(INTERVAL, policyLabels, view.interval().toSeconds());
+    for (Map.Entry<String, EndpointView> labelled : distinct(view.endpoints()).entrySet()) {
+      EndpointView endpoint = labelled.getValue();
+      Labels labels =
+          policyLabels.add("endpoint", labelled.getKey()).add("protocol", endpoint.protocol());
+      samples.add(COMPLIANT, labels, endpoint.verdict().meetsPolicy() ? 1 : 0);
+      samples.add(UP, labels, endpoint.up() ? 1 : 0);
+      samples.add(LAST_PROBE, labels, endpoint.lastProbe());
+      if (endpoint.certificateExpiry() != null) {
+        samples.add(CERTIFICATE_EXPIRY, labels, endpoint.certificateExpiry());
+      }
+      if (endpoint.up() && endpoint.verdict() != Verdict.NULL_MX) {
+        for (TlsVersion version : TlsVersion.values()) {
+          if (!endpoint.untested().contains(version)) {
+            samples.add(
+                TLS_VERSION_ACCEPTED,
+                labels.add("tls_version", version.label()),
+                endpoint.accepted().contains(version) ? 1 : 0);
+          }
+        }
+      }
+      Labels infoLabels =
+          labels
+              .add("verdict", endpoint.verdict().reason())
+              .add("server_software", endpoint.serverSoftware())
+              .add("best_version", endpoint.bestVersion());
+      if (endpoint.domain() != null) {
+        infoLabels = infoLabels.add("domain", endpoint.domain());
+      }
+      samples.add(INFO, infoLabels);
+      for (EndpointView.AddressView address : endpoint.addresses()) {
+        samples.add(
+            ADDRESS_INFO,
+            labels.add("address", address.address()).add("verdict", address.verdict().reason()));
       }
     }
+  }
+
+  /**
+   * The endpoint label of each entry of one policy, distinct, since two samples with the same
+   * labels would fail the scrape. A target the policy holds once is its own label. One it holds
+   * more than once (a host under two serverNames, the MX host of two domains, a host listed and
+   * also found as an MX host) is labelled by what tells the entries apart: {@code target
+   * (serverName)} or {@code target (MX of domain)}. Entries that nothing tells apart are one
+   * endpoint, shown with the worst verdict among them.
+   */
+  static Map<String, EndpointView> distinct(List<EndpointView> endpoints) {
+    Map<String, Long> perTarget =
+        endpoints.stream()
+            .collect(Collectors.groupingBy(EndpointView::target, Collectors.counting()));
+    Map<String, EndpointView> labelled = new LinkedHashMap<>();
+    for (EndpointView endpoint : endpoints) {
+      String label =
+          perTarget.get(endpoint.target()) == 1 || endpoint.qualifier() == null
+              ? endpoint.target()
+              : endpoint.target() + " (" + endpoint.qualifier() + ")";
+      labelled.merge(
+          label,
+          endpoint,
+          (kept, other) ->
+              Verdict.WORST_FIRST_ORDER.compare(kept.verdict(), other.verdict()) <= 0
+                  ? kept
+                  : other);
+    }
+    return labelled;
   }
 }

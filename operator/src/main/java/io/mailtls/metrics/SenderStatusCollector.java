@@ -13,10 +13,6 @@ import io.mailtls.tls.TlsVersion;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -38,8 +34,14 @@ final class SenderStatusCollector implements MultiCollector {
   private final Map<SessionOutcome, LongAdder> known = counters();
   private final Map<SessionOutcome, LongAdder> unknown = counters();
   private volatile boolean receiving;
+  private final RenderFailures failures;
 
-  private record View(String namespace, String policy, List<SenderStatus> senders) {}
+  SenderStatusCollector(RenderFailures failures) {
+    this.failures = failures;
+  }
+
+  private record View(String namespace, String policy, List<SenderStatus> senders)
+      implements RenderFailures.Shown {}
 
   void put(String namespace, String policy, List<SenderStatus> senders) {
     policies.put(namespace + "/" + policy, new View(namespace, policy, List.copyOf(senders)));
@@ -60,81 +62,21 @@ final class SenderStatusCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    GaugeSnapshot.Builder compliant =
-        GaugeSnapshot.builder()
-            .name(SENDER_COMPLIANT)
-            .help("1 when the sender was seen recently and meets its policy, else 0");
-    GaugeSnapshot.Builder offered =
-        GaugeSnapshot.builder()
-            .name(SENDER_OFFERED)
-            .help(
+    Samples samples =
+        new Samples()
+            .gauge(
+                SENDER_COMPLIANT,
+                "1 when the sender was seen recently and meets its policy, else 0")
+            .info(
+                SENDER_INFO,
+                "1 for every expected sender, with its verdict and its best offered version")
+            .gauge(SENDER_LAST_SEEN, "When the session the sender's verdict rests on started")
+            .gauge(
+                SENDER_OFFERED,
                 "1 when the sender's latest ClientHello offered the version, 0 when it did not"
                     + " (versions below a legacy hello's only version are unknown: no series)");
-    GaugeSnapshot.Builder lastSeen =
-        GaugeSnapshot.builder()
-            .name(SENDER_LAST_SEEN)
-            .help("When the session the sender's verdict rests on started");
-    InfoSnapshot.Builder info =
-        InfoSnapshot.builder()
-            .name(SENDER_INFO.substring(0, SENDER_INFO.length() - "_info".length()))
-            .help("1 for every expected sender, with its verdict and its best offered version");
-    boolean anySender = false;
-    boolean anySeen = false;
-    boolean anyOffer = false;
-    for (View view : policies.values()) {
-      for (SenderStatus sender : view.senders()) {
-        Labels labels =
-            Labels.of(
-                "namespace", view.namespace(), "policy", view.policy(), "sender", sender.name());
-        anySender = true;
-        compliant.dataPoint(
-            GaugeDataPointSnapshot.builder()
-                .labels(labels)
-                .value(SenderVerdict.COMPLIANT.reason().equals(sender.verdict()) ? 1 : 0)
-                .build());
-        List<String> versions = sender.offeredVersions();
-        String best = versions == null || versions.isEmpty() ? "none" : versions.getLast();
-        info.dataPoint(
-            InfoDataPointSnapshot.builder()
-                .labels(labels.add("verdict", sender.verdict()).add("best_offered", best))
-                .build());
-        if (sender.lastSeen() != null) {
-          anySeen = true;
-          lastSeen.dataPoint(
-              GaugeDataPointSnapshot.builder()
-                  .labels(labels)
-                  .value(Instant.parse(sender.lastSeen()).getEpochSecond())
-                  .build());
-        }
-        if (versions != null && !versions.isEmpty()) {
-          TlsVersion lowestKnown =
-              versions.size() == 1 && !versions.getFirst().equals("TLSv1.3")
-                  ? TlsVersion.fromLabel(versions.getFirst())
-                  : TlsVersion.SSL_3_0;
-          for (TlsVersion version : TlsVersion.values()) {
-            if (version.isAtLeast(lowestKnown) || versions.contains(version.label())) {
-              anyOffer = true;
-              offered.dataPoint(
-                  GaugeDataPointSnapshot.builder()
-                      .labels(labels.add("tls_version", version.label()))
-                      .value(versions.contains(version.label()) ? 1 : 0)
-                      .build());
-            }
-          }
-        }
-      }
-    }
-    List<MetricSnapshot> snapshots = new ArrayList<>();
-    if (anySender) {
-      snapshots.add(compliant.build());
-      snapshots.add(info.build());
-    }
-    if (anySeen) {
-      snapshots.add(lastSeen.build());
-    }
-    if (anyOffer) {
-      snapshots.add(offered.build());
-    }
+    failures.renderEach("sender", policies.values(), samples, SenderStatusCollector::render);
+    List<MetricSnapshot> snapshots = new ArrayList<>(samples.snapshots());
     if (receiving) {
       CounterSnapshot.Builder sessions =
           CounterSnapshot.builder()
@@ -155,6 +97,38 @@ final class SenderStatusCollector implements MultiCollector {
       snapshots.add(sessions.build());
     }
     return new MetricSnapshots(snapshots);
+  }
+
+  private static void render(View view, Samples samples) {
+    for (SenderStatus sender : view.senders()) {
+      Labels labels =
+          Labels.of(
+              "namespace", view.namespace(), "policy", view.policy(), "sender", sender.name());
+      samples.add(
+          SENDER_COMPLIANT,
+          labels,
+          SenderVerdict.COMPLIANT.reason().equals(sender.verdict()) ? 1 : 0);
+      List<String> versions = sender.offeredVersions();
+      String best = versions == null || versions.isEmpty() ? "none" : versions.getLast();
+      samples.add(SENDER_INFO, labels.add("verdict", sender.verdict()).add("best_offered", best));
+      if (sender.lastSeen() != null) {
+        samples.add(SENDER_LAST_SEEN, labels, Instant.parse(sender.lastSeen()).getEpochSecond());
+      }
+      if (versions != null && !versions.isEmpty()) {
+        TlsVersion lowestKnown =
+            versions.size() == 1 && !versions.getFirst().equals("TLSv1.3")
+                ? TlsVersion.fromLabel(versions.getFirst())
+                : TlsVersion.SSL_3_0;
+        for (TlsVersion version : TlsVersion.values()) {
+          if (version.isAtLeast(lowestKnown) || versions.contains(version.label())) {
+            samples.add(
+                SENDER_OFFERED,
+                labels.add("tls_version", version.label()),
+                versions.contains(version.label()) ? 1 : 0);
+          }
+        }
+      }
+    }
   }
 
   private static Map<SessionOutcome, LongAdder> counters() {

@@ -180,6 +180,135 @@ class MailTlsMetricsTest {
     assertThat(mailtlsLines()).contains("smtp://mx1.example.com:25").doesNotContain("gopher");
   }
 
+  private static EndpointOutcome outcome(
+      EndpointResult result, String serverName, io.mailtls.policy.MxOrigin origin) {
+    return new EndpointOutcome(
+        new Target(result.endpoint(), serverName),
+        origin,
+        result,
+        ComplianceEvaluator.assess(result, CompliancePolicy.DEFAULT),
+        List.of());
+  }
+
+  private static MailEndpointPolicyStatus probed(List<EndpointOutcome> outcomes) {
+    return PolicyStatusBuilder.probed(
+        null, 1, outcomes, Instant.parse("2026-11-28T10:00:00Z"), Duration.ZERO);
+  }
+
+  /**
+   * A target a policy holds more than once (under two serverNames, as the MX host of two domains)
+   * would give two samples with the same labels, which fails the whole scrape: every policy's
+   * series, for every scraper. Each entry gets an endpoint label of its own instead.
+   */
+  @Test
+  void aTargetHeldTwiceIsShownOncePerEntryAndNoOtherPolicyIsLost() {
+    EndpointResult modern =
+        TestingResults.result(
+            "smtp://mx1.example.com:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TLS_1_2, TLS_1_3),
+            Set.of());
+    EndpointResult legacy =
+        TestingResults.result(
+            "smtp://mx1.example.com:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TLS_1_0, TLS_1_2, TLS_1_3),
+            Set.of());
+    metrics.show(
+        "mail",
+        "vhosts",
+        Duration.ofMinutes(15),
+        probed(List.of(outcome(modern, "a.example", null), outcome(legacy, "b.example", null))));
+    metrics.show(
+        "mail",
+        "shared-mx",
+        Duration.ofMinutes(15),
+        probed(
+            List.of(
+                outcome(modern, null, new io.mailtls.policy.MxOrigin("one.example", 10)),
+                outcome(modern, null, new io.mailtls.policy.MxOrigin("two.example", 20)))));
+    metrics.show("mail", "edge", Duration.ofMinutes(15), probed(round()));
+
+    assertThat(mailtlsLines())
+        .contains(
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25 (a.example)\",namespace=\"mail\",policy=\"vhosts\",protocol=\"smtp\"} 1.0",
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25 (b.example)\",namespace=\"mail\",policy=\"vhosts\",protocol=\"smtp\"} 0.0",
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25 (MX of one.example)\",namespace=\"mail\",policy=\"shared-mx\",protocol=\"smtp\"} 1.0",
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25 (MX of two.example)\",namespace=\"mail\",policy=\"shared-mx\",protocol=\"smtp\"} 1.0",
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"edge\",protocol=\"smtp\"} 0.0");
+    assertThat(metrics.scrape())
+        .contains("mailtls_metrics_render_failures_total{kind=\"endpoint\"} 0.0");
+  }
+
+  /** Entries that nothing tells apart are one endpoint, with the worst verdict among them. */
+  @Test
+  void entriesThatNothingTellsApartAreOneEndpointAtTheWorstVerdict() {
+    EndpointResult modern =
+        TestingResults.result(
+            "smtp://mx1.example.com:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TLS_1_2, TLS_1_3),
+            Set.of());
+    EndpointResult legacy =
+        TestingResults.result(
+            "smtp://mx1.example.com:25",
+            ServerSoftware.POSTFIX,
+            Set.of(TLS_1_0, TLS_1_2),
+            Set.of());
+
+    metrics.show(
+        "mail",
+        "twice",
+        Duration.ofMinutes(15),
+        probed(List.of(outcome(modern, null, null), outcome(legacy, null, null))));
+
+    assertThat(mailtlsLines())
+        .contains(
+            "mailtls_endpoint_compliant{endpoint=\"smtp://mx1.example.com:25\",namespace=\"mail\",policy=\"twice\",protocol=\"smtp\"} 0.0")
+        .doesNotContain("verdict=\"Compliant\"");
+  }
+
+  /**
+   * Whatever else makes one policy's series fail to render (a bug, a stored status that the
+   * collector cannot label) leaves that policy out of the scrape, alone, and is counted.
+   */
+  @Test
+  void aPolicyThatCannotBeRenderedIsLeftOutAloneAndCounted() {
+    MailEndpointPolicyStatus good = probed(round().subList(0, 1));
+    io.mailtls.api.EndpointStatus entry = good.endpoints().getFirst();
+    io.mailtls.api.EndpointStatus withoutAddress =
+        new io.mailtls.api.EndpointStatus(
+            entry.target(),
+            entry.serverName(),
+            entry.acceptedVersions(),
+            entry.untestedVersions(),
+            entry.verdict(),
+            entry.failure(),
+            entry.message(),
+            entry.remediation(),
+            entry.bestVersion(),
+            entry.certificateNotAfter(),
+            entry.serverSoftware(),
+            entry.lastProbeTime(),
+            entry.domain(),
+            entry.mxPreference(),
+            List.of(new io.mailtls.api.AddressStatus(null, "Compliant", null, null)));
+    metrics.show(
+        "mail",
+        "hand-edited",
+        Duration.ofMinutes(15),
+        new MailEndpointPolicyStatus(1L, null, good.summary(), List.of(withoutAddress), null));
+    metrics.show("mail", "edge", Duration.ofMinutes(15), good);
+
+    String scrape = metrics.scrape();
+    assertThat(scrape)
+        .contains("policy=\"edge\"")
+        .doesNotContain("hand-edited")
+        .contains("mailtls_metrics_render_failures_total{kind=\"endpoint\"} 1.0");
+    assertThat(metrics.scrape())
+        .contains("mailtls_metrics_render_failures_total{kind=\"endpoint\"} 2.0");
+  }
+
   @Test
   void theServiceRegistryNamesItsBuildAndHasTheStandardProcessSeries() {
     BuildInfo build = BuildInfo.current();
