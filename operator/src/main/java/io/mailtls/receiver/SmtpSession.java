@@ -43,6 +43,38 @@ final class SmtpSession {
   /** The fatal protocol_version alert a TLS 1.2-only server sends to an older client. */
   private static final byte[] PROTOCOL_VERSION_ALERT = {0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46};
 
+  /**
+   * How far the mail transaction has got (RFC 5321 3.3). A hello, RSET or DATA ends a transaction;
+   * TLS coming up forgets the hello too (RFC 3207).
+   */
+  private enum Stage {
+    NO_HELLO,
+    GREETED,
+    MAIL_GIVEN,
+    RECIPIENT_GIVEN
+  }
+
+  /** Where the session is with TLS; it only moves forward. */
+  private enum Tls {
+    PLAIN,
+    /** STARTTLS accepted: the hello is being read or the handshake run, or it failed. */
+    STARTED,
+    /** The handshake completed; the dialogue goes on inside TLS. */
+    UP
+  }
+
+  /** The finding given in reply to DATA, and whether TLS was up when it was made. */
+  private record DataFinding(String reply, boolean overTls) {}
+
+  /** How the session ended, as the code that ended it saw it: {@link #end} decides the outcome. */
+  private sealed interface Ending {}
+
+  /** The sender left: it quit, closed or broke the connection, or the session ran out of time. */
+  private record Left(String how) implements Ending {}
+
+  /** The session was stopped with this outcome: by a limit, a timeout, a bug, or the handshake. */
+  private record Stopped(SessionOutcome outcome, String detail) implements Ending {}
+
   private final Socket socket;
   private final ReceiverSettings settings;
   private final BcTlsCrypto crypto;
@@ -52,17 +84,20 @@ final class SmtpSession {
   private OutputStream out;
   private CommandReader commands;
   private String ehloName;
-  private boolean greeted;
-  private boolean startTls;
+  private Stage stage = Stage.NO_HELLO;
+  private Tls tls = Tls.PLAIN;
   private ClientHello hello;
   private TlsVersion negotiated;
-  private boolean mailGiven;
-  private boolean recipientGiven;
-  private boolean plaintextRefused;
+
+  /** The last hello was EHLO, so STARTTLS was offered: the plaintext finding says which. */
   private boolean extended;
-  private boolean tlsUp;
-  private String finding;
-  private boolean findingOverTls;
+
+  /** MAIL was refused for want of STARTTLS; it counts only while the session stays plain. */
+  private boolean plaintextRefused;
+
+  /** The latest finding, or null before any DATA was answered. */
+  private DataFinding finding;
+
   private int badCommands;
 
   SmtpSession(Socket socket, ReceiverSettings settings, BcTlsCrypto crypto) {
@@ -84,18 +119,21 @@ final class SmtpSession {
       return dialogue();
     } catch (CommandReader.LineTooLong | BoundedInputStream.SessionTooLarge e) {
       replyQuietly("500 5.5.6 " + e.getMessage() + "; closing");
-      return record(SessionOutcome.PROTOCOL_VIOLATION, e.getMessage());
+      return end(new Stopped(SessionOutcome.PROTOCOL_VIOLATION, e.getMessage()));
     } catch (ClientHelloReader.MalformedHello e) {
-      return record(SessionOutcome.MALFORMED_HELLO, e.getMessage());
+      return end(new Stopped(SessionOutcome.MALFORMED_HELLO, e.getMessage()));
     } catch (SocketTimeoutException e) {
       replyQuietly("421 4.4.2 " + settings.hostName() + " idle timeout; closing");
-      return record(SessionOutcome.TIMEOUT, "no bytes from the sender for " + limits.idleTimeout());
+      return end(
+          new Stopped(
+              SessionOutcome.TIMEOUT, "no bytes from the sender for " + limits.idleTimeout()));
     } catch (IOException e) {
-      return ended(socket.isClosed() ? "the session ran out of time" : "the connection broke");
+      return end(
+          new Left(socket.isClosed() ? "the session ran out of time" : "the connection broke"));
     } catch (RuntimeException e) {
       // A bug of ours or of a library, never the sender's verdict: classified and logged.
       LoggerFactory.getLogger(SmtpSession.class).warn("test session failed unexpectedly", e);
-      return record(SessionOutcome.PROTOCOL_VIOLATION, "the receiver failed: " + e);
+      return end(new Stopped(SessionOutcome.PROTOCOL_VIOLATION, "the receiver failed: " + e));
     }
   }
 
@@ -103,7 +141,7 @@ final class SmtpSession {
     while (true) {
       String line = commands.readLine();
       if (line == null) {
-        return ended("the sender closed the connection");
+        return end(new Left("the sender closed the connection"));
       }
       String verb = verb(line);
       String argument = line.length() > verb.length() ? line.substring(verb.length()).strip() : "";
@@ -111,9 +149,9 @@ final class SmtpSession {
         case "EHLO" -> ehlo(argument, true);
         case "HELO" -> ehlo(argument, false);
         case "STARTTLS" -> {
-          if (startTls) {
+          if (tls != Tls.PLAIN) {
             bad("503 5.5.1 TLS already active");
-          } else if (!greeted) {
+          } else if (stage == Stage.NO_HELLO) {
             bad("503 5.5.2 Send hello first");
           } else {
             reply("220 2.0.0 Ready to start TLS");
@@ -125,52 +163,54 @@ final class SmtpSession {
         }
         case "MAIL" -> mail();
         case "RCPT" -> {
-          if (!mailGiven) {
+          if (stage != Stage.MAIL_GIVEN && stage != Stage.RECIPIENT_GIVEN) {
             bad("503 5.5.1 Need MAIL command");
           } else {
-            recipientGiven = true;
+            stage = Stage.RECIPIENT_GIVEN;
             reply("250 2.1.5 Recipient OK");
           }
         }
         case "DATA" -> {
-          if (!recipientGiven) {
+          if (stage != Stage.RECIPIENT_GIVEN) {
             bad("503 5.5.1 Need RCPT command");
           } else {
             // Refused at the DATA command: the message body is never read, let alone kept. The
             // session goes on (a sender may QUIT or try again); its outcome is now this test.
-            findingOverTls = tlsUp;
-            finding = tlsUp ? Finding.withTls(hello, negotiated) : Finding.withoutTls(extended);
-            mailGiven = false;
-            recipientGiven = false;
-            reply(finding);
+            boolean overTls = tls == Tls.UP;
+            finding =
+                new DataFinding(
+                    overTls ? Finding.withTls(hello, negotiated) : Finding.withoutTls(extended),
+                    overTls);
+            stage = Stage.GREETED;
+            reply(finding.reply());
           }
         }
         case "RSET" -> {
-          mailGiven = false;
-          recipientGiven = false;
+          if (stage != Stage.NO_HELLO) {
+            stage = Stage.GREETED; // RSET ends the transaction, not the hello
+          }
           reply("250 2.0.0 Resetting");
         }
         case "NOOP" -> reply("250 2.0.0 OK");
         case "VRFY" -> reply("252 2.1.5 Cannot VRFY user");
         case "QUIT" -> {
           reply("221 2.0.0 Service closing transmission channel");
-          return ended("the sender quit");
+          return end(new Left("the sender quit"));
         }
         default -> bad("500 5.5.2 Command not recognized");
       }
       if (badCommands > settings.limits().maxBadCommands()) {
         replyQuietly("421 4.7.0 Too many errors; closing");
-        return record(SessionOutcome.PROTOCOL_VIOLATION, "too many unrecognised commands");
+        return end(
+            new Stopped(SessionOutcome.PROTOCOL_VIOLATION, "too many unrecognised commands"));
       }
     }
   }
 
   private void ehlo(String argument, boolean extended) throws IOException {
     ehloName = ServerText.clean(argument.isEmpty() ? null : argument, 253);
-    greeted = true;
+    stage = Stage.GREETED;
     this.extended = extended;
-    mailGiven = false;
-    recipientGiven = false;
     String name = settings.hostName();
     if (!extended) {
       reply("250 " + name);
@@ -183,31 +223,30 @@ final class SmtpSession {
             + " Hello ["
             + client
             + "]\r\n250-SIZE 37748736\r\n250-8BITMIME\r\n"
-            + (startTls ? "" : "250-STARTTLS\r\n")
+            + (tls == Tls.PLAIN ? "250-STARTTLS\r\n" : "")
             + "250 ENHANCEDSTATUSCODES");
   }
 
   private void mail() throws IOException {
-    if (!greeted) {
+    if (stage == Stage.NO_HELLO) {
       bad("503 5.5.2 Send hello first");
-    } else if (!startTls && settings.mode().startTlsRequired()) {
+    } else if (tls == Tls.PLAIN && settings.mode().startTlsRequired()) {
       plaintextRefused = true;
       reply("451 5.7.3 Must issue a STARTTLS command first");
     } else {
-      mailGiven = true;
-      recipientGiven = false;
+      stage = Stage.MAIL_GIVEN;
       reply("250 2.1.0 Sender OK");
     }
   }
 
   /** Reads the hello, decides, and hands the stream to the TLS stack; null when TLS is up. */
   private SessionRecord handshake() throws IOException {
-    startTls = true;
+    tls = Tls.STARTED;
     ClientHelloReader.Capture capture;
     try {
       capture = ClientHelloReader.read(in);
     } catch (EOFException e) {
-      return record(SessionOutcome.MALFORMED_HELLO, e.getMessage());
+      return end(new Stopped(SessionOutcome.MALFORMED_HELLO, e.getMessage()));
     }
     hello = capture.hello();
     TlsVersion lowest = settings.mode().lowestAccepted();
@@ -216,17 +255,18 @@ final class SmtpSession {
         out.write(PROTOCOL_VERSION_ALERT);
         out.flush();
       }
-      return record(
-          SessionOutcome.VERSION_REFUSED,
-          "offered "
-              + hello.describeOffer()
-              + (hello.sslv2Format()
-                  ? " in the SSLv2 format, which the receiver does not speak; it closed"
-                  : "; the receiver ("
-                      + settings.mode()
-                      + ") accepts "
-                      + lowest.label()
-                      + " and newer, so it sent protocol_version and closed"));
+      return end(
+          new Stopped(
+              SessionOutcome.VERSION_REFUSED,
+              "offered "
+                  + hello.describeOffer()
+                  + (hello.sslv2Format()
+                      ? " in the SSLv2 format, which the receiver does not speak; it closed"
+                      : "; the receiver ("
+                          + settings.mode()
+                          + ") accepts "
+                          + lowest.label()
+                          + " and newer, so it sent protocol_version and closed")));
     }
     InputStream replayed = new SequenceInputStream(new ByteArrayInputStream(capture.raw()), in);
     TlsServerProtocol protocol = new TlsServerProtocol(replayed, out);
@@ -239,13 +279,11 @@ final class SmtpSession {
       return handshakeFailed(e, server);
     }
     negotiated = TlsVersion.fromCode(server.agreedVersionCode()).orElse(null);
-    tlsUp = true;
+    tls = Tls.UP;
     in = new BufferedInputStream(protocol.getInputStream());
     out = protocol.getOutputStream();
     commands = new CommandReader(in, settings.limits().maxLineBytes());
-    greeted = false; // RFC 3207: the sender starts over with EHLO
-    mailGiven = false;
-    recipientGiven = false;
+    stage = Stage.NO_HELLO; // RFC 3207: the sender starts over with EHLO
     return null;
   }
 
@@ -253,9 +291,10 @@ final class SmtpSession {
     if (e instanceof TlsFatalAlertReceived received) {
       boolean certificate =
           negotiated != null && CERTIFICATE_ALERTS.contains(received.getAlertDescription());
-      return record(
-          certificate ? SessionOutcome.CERTIFICATE_REJECTED : SessionOutcome.HANDSHAKE_FAILED,
-          "the sender ended the handshake with alert " + server.alertReceived());
+      return end(
+          new Stopped(
+              certificate ? SessionOutcome.CERTIFICATE_REJECTED : SessionOutcome.HANDSHAKE_FAILED,
+              "the sender ended the handshake with alert " + server.alertReceived()));
     }
     if (e instanceof TlsFatalAlert alert) {
       short description = alert.getAlertDescription();
@@ -263,56 +302,78 @@ final class SmtpSession {
           negotiated == null
               && (description == AlertDescription.handshake_failure
                   || description == AlertDescription.insufficient_security);
-      return record(
-          noCommonSuite ? SessionOutcome.NO_COMMON_CIPHER : SessionOutcome.HANDSHAKE_FAILED,
-          noCommonSuite
-              ? "no cipher suite or group in common with the receiver ("
-                  + settings.mode()
-                  + "), which sent "
-                  + TlsAlerts.name(description)
-              : "the receiver ended the handshake with alert " + TlsAlerts.name(description));
+      return end(
+          new Stopped(
+              noCommonSuite ? SessionOutcome.NO_COMMON_CIPHER : SessionOutcome.HANDSHAKE_FAILED,
+              noCommonSuite
+                  ? "no cipher suite or group in common with the receiver ("
+                      + settings.mode()
+                      + "), which sent "
+                      + TlsAlerts.name(description)
+                  : "the receiver ended the handshake with alert " + TlsAlerts.name(description)));
     }
     if (e instanceof SocketTimeoutException) {
-      return record(SessionOutcome.HANDSHAKE_FAILED, "the sender went quiet inside the handshake");
+      return end(
+          new Stopped(
+              SessionOutcome.HANDSHAKE_FAILED, "the sender went quiet inside the handshake"));
     }
-    return record(
-        SessionOutcome.HANDSHAKE_FAILED, "the sender closed the connection inside the handshake");
-  }
-
-  private SessionRecord ended(String detail) {
-    if (tlsUp) {
-      return record(SessionOutcome.TLS_NEGOTIATED, detail + " after the handshake");
-    }
-    if (plaintextRefused && !startTls) {
-      return record(
-          SessionOutcome.PLAINTEXT_REFUSED,
-          "MAIL FROM without STARTTLS, answered 451 5.7.3; then " + detail);
-    }
-    return record(SessionOutcome.NO_MAIL_ATTEMPT, detail + " before STARTTLS or MAIL FROM");
+    return end(
+        new Stopped(
+            SessionOutcome.HANDSHAKE_FAILED,
+            "the sender closed the connection inside the handshake"));
   }
 
   /**
-   * The session as it ended; a session that reached DATA is a test whatever came after, and one
-   * refused for plaintext stays that unless it went on to STARTTLS.
+   * Records the session, its outcome decided from what the session showed as well as from how it
+   * ended. In order of precedence:
+   *
+   * <ol>
+   *   <li>A test made at DATA, with nothing tried since, is TESTED_WITH_TLS or TESTED_WITHOUT_TLS
+   *       with its finding as the detail, however the session ended. A STARTTLS after a plaintext
+   *       test is something tried: that finding no longer counts.
+   *   <li>With TLS up, a sender that left, a timeout or a protocol violation is TLS_NEGOTIATED, the
+   *       detail followed by " after the handshake": what was seen stays seen.
+   *   <li>MAIL refused for plaintext, with no STARTTLS since, is PLAINTEXT_REFUSED; a sender that
+   *       left has the refusal put before its detail, any other ending keeps its own detail.
+   *   <li>Otherwise a sender that left is NO_MAIL_ATTEMPT, the detail followed by " before STARTTLS
+   *       or MAIL FROM" (also when it left inside the handshake, before TLS was up), and a stopped
+   *       session keeps the outcome and detail it was stopped with.
+   * </ol>
    */
-  private SessionRecord record(SessionOutcome outcome, String detail) {
-    if (finding != null && startTls == findingOverTls) {
-      // The test was made; nothing tried since (a STARTTLS after a plaintext test would be).
-      outcome = findingOverTls ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS;
-      detail = finding;
-    } else if (tlsUp
-        && (outcome == SessionOutcome.TIMEOUT || outcome == SessionOutcome.PROTOCOL_VIOLATION)) {
-      // What was seen stays seen: TLS was up, whatever the sender did after.
-      detail = detail + " after the handshake";
-      outcome = SessionOutcome.TLS_NEGOTIATED;
-    } else if (plaintextRefused && !startTls) {
-      outcome = SessionOutcome.PLAINTEXT_REFUSED;
+  private SessionRecord end(Ending ending) {
+    if (finding != null && finding.overTls() == (tls != Tls.PLAIN)) {
+      return recorded(
+          finding.overTls() ? SessionOutcome.TESTED_WITH_TLS : SessionOutcome.TESTED_WITHOUT_TLS,
+          finding.reply());
     }
+    boolean refusedForPlaintext = plaintextRefused && tls == Tls.PLAIN;
+    return switch (ending) {
+      case Left(String how) when tls == Tls.UP ->
+          recorded(SessionOutcome.TLS_NEGOTIATED, how + " after the handshake");
+      case Left(String how) when refusedForPlaintext ->
+          recorded(
+              SessionOutcome.PLAINTEXT_REFUSED,
+              "MAIL FROM without STARTTLS, answered 451 5.7.3; then " + how);
+      case Left(String how) ->
+          recorded(SessionOutcome.NO_MAIL_ATTEMPT, how + " before STARTTLS or MAIL FROM");
+      case Stopped(SessionOutcome outcome, String detail)
+          when tls == Tls.UP
+              && (outcome == SessionOutcome.TIMEOUT
+                  || outcome == SessionOutcome.PROTOCOL_VIOLATION) ->
+          recorded(SessionOutcome.TLS_NEGOTIATED, detail + " after the handshake");
+      case Stopped(SessionOutcome outcome, String detail) when refusedForPlaintext ->
+          recorded(SessionOutcome.PLAINTEXT_REFUSED, detail);
+      case Stopped(SessionOutcome outcome, String detail) -> recorded(outcome, detail);
+    };
+  }
+
+  /** The record of this session with the outcome {@link #end} decided. */
+  private SessionRecord recorded(SessionOutcome outcome, String detail) {
     return new SessionRecord(
         startedAt,
         io.mailtls.dns.AddressText.of(socket.getInetAddress()),
         ehloName,
-        startTls,
+        tls != Tls.PLAIN,
         hello,
         negotiated,
         outcome,
