@@ -53,7 +53,7 @@ public final class SenderPolicyCheck {
       return SenderStatusBuilder.evaluated(
           previous,
           generation,
-          round.assess(sessions.sessions(), now),
+          round.assess(sessions.history(), now),
           round.requirements().maxAge(),
           receiverProblem == null ? receiver : receiver + "; " + receiverProblem,
           now);

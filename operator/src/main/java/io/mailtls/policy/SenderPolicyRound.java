@@ -3,7 +3,7 @@ package io.mailtls.policy;
 import io.mailtls.api.MailSenderPolicySpec;
 import io.mailtls.api.MinimumVersion;
 import io.mailtls.api.SenderSpec;
-import io.mailtls.receiver.SessionRecord;
+import io.mailtls.receiver.SessionHistory;
 import io.mailtls.sender.AddressRange;
 import io.mailtls.sender.ExpectedSender;
 import io.mailtls.sender.SenderAssessment;
@@ -80,9 +80,9 @@ public final class SenderPolicyRound {
   }
 
   /** One assessment per sender, in the spec's order. */
-  public List<SenderAssessment> assess(List<SessionRecord> sessionsNewestFirst, Instant now) {
+  public List<SenderAssessment> assess(SessionHistory history, Instant now) {
     return senders.stream()
-        .map(s -> SenderEvaluator.assess(s, requirements, sessionsNewestFirst, now))
+        .map(s -> SenderEvaluator.assess(s, requirements, history, now))
         .toList();
   }
 

@@ -1,10 +1,12 @@
 package io.mailtls.receiver;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,21 +14,27 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sessions the receiver remembers: at most {@link ReceiverLimits#maxRecordsPerAddress()} per
- * client address (newest kept) and {@link ReceiverLimits#maxRecords()} in all (the least recently
- * active address gives up its oldest first), so one noisy client cannot push everyone else's
- * records out. Counters per outcome count every session ever recorded.
+ * The sessions the receiver remembers, in two pools of {@link ReceiverLimits#maxRecords()} each:
+ * one for the addresses of expected senders ({@link #reserveFor}), one for everybody else, so that
+ * no number of other clients (internet scanners, one IPv6 /64) can push an expected sender's
+ * records out. In each pool an address keeps its newest {@link
+ * ReceiverLimits#maxRecordsPerAddress()} sessions, and when the pool is full the least recently
+ * active address gives up its oldest first. What was given up is not silently gone: for every
+ * client the log keeps when its newest forgotten session started ({@link SessionHistory}), so that
+ * no verdict rests on half of a pair. Counters per outcome count every session ever recorded.
  */
 public final class SessionLog {
   private final int maxRecords;
   private final int maxPerAddress;
-  private final Map<String, Deque<SessionRecord>> byAddress = new LinkedHashMap<>();
+  private final Pool reserved = new Pool();
+  private final Pool others = new Pool();
   private final Map<SessionOutcome, LongAdder> counts = new EnumMap<>(SessionOutcome.class);
   private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
-  private int size;
+  private volatile Predicate<String> expectedAddress = address -> false;
 
   public SessionLog(ReceiverLimits limits) {
     this.maxRecords = limits.maxRecords();
@@ -34,6 +42,14 @@ public final class SessionLog {
     for (SessionOutcome outcome : SessionOutcome.values()) {
       counts.put(outcome, new LongAdder());
     }
+  }
+
+  /**
+   * Which client addresses belong to expected senders, whose sessions get the reserved pool. By
+   * address only: an address is what a client cannot claim, an EHLO name anyone can.
+   */
+  public void reserveFor(Predicate<String> expectedAddress) {
+    this.expectedAddress = expectedAddress;
   }
 
   /** Called with every session recorded, on the session's thread. */
@@ -56,45 +72,101 @@ public final class SessionLog {
   }
 
   private synchronized void remember(SessionRecord record) {
-    // Keyed by the exact address (not the /64 the concurrency limit uses): a neighbour in a shared
-    // IPv6 /64 must not push out a sender's own history.
-    String client = record.clientAddress();
-    Deque<SessionRecord> sessions = byAddress.remove(client);
-    if (sessions == null) {
-      sessions = new ArrayDeque<>();
-    }
-    sessions.addFirst(record);
-    size++;
-    if (sessions.size() > maxPerAddress) {
-      sessions.removeLast();
-      size--;
-    }
-    byAddress.put(client, sessions); // now the most recently active
-    Iterator<Deque<SessionRecord>> oldest = byAddress.values().iterator();
-    while (size > maxRecords) {
-      Deque<SessionRecord> victim = oldest.next();
-      victim.removeLast();
-      size--;
-      if (victim.isEmpty()) {
-        oldest.remove();
-      }
-    }
+    pool(record.clientAddress()).add(record, maxPerAddress, maxRecords);
+  }
+
+  private Pool pool(String clientAddress) {
+    return expectedAddress.test(clientAddress) ? reserved : others;
   }
 
   /** Every remembered session, newest first. */
   public synchronized List<SessionRecord> sessions() {
-    List<SessionRecord> all = new ArrayList<>(size);
-    byAddress.values().forEach(all::addAll);
+    List<SessionRecord> all = new ArrayList<>(size());
+    reserved.addTo(all);
+    others.addTo(all);
     all.sort(Comparator.comparing(SessionRecord::startedAt).reversed());
     return all;
   }
 
+  /** The remembered sessions, and where the memory of each client has gaps. */
+  public synchronized SessionHistory history() {
+    Map<String, Instant> marks = new HashMap<>(others.forgotten);
+    reserved.forgotten.forEach((client, mark) -> marks.merge(client, mark, SessionLog::later));
+    Instant othersFloor = others.forgottenByAll;
+    Instant reservedFloor = reserved.forgottenByAll;
+    Predicate<String> expected = expectedAddress;
+    return new SessionHistory(
+        sessions(),
+        address ->
+            later(
+                marks.get(ClientKey.of(address)),
+                expected.test(address) ? reservedFloor : othersFloor));
+  }
+
   public synchronized int size() {
-    return size;
+    return reserved.size + others.size;
   }
 
   /** Sessions ever recorded with this outcome, including those no longer remembered. */
   public long count(SessionOutcome outcome) {
     return counts.get(outcome).sum();
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isAfter(b) ? a : b;
+  }
+
+  /** One pool of sessions: by exact address, newest first, the least recently active first. */
+  private static final class Pool {
+    final Map<String, Deque<SessionRecord>> byAddress = new LinkedHashMap<>();
+
+    /**
+     * By client ({@link ClientKey}): when its newest forgotten session started. Bounded like the
+     * records; a mark that must go makes {@link #forgottenByAll} later instead.
+     */
+    final LinkedHashMap<String, Instant> forgotten = new LinkedHashMap<>();
+
+    Instant forgottenByAll;
+    int size;
+
+    void add(SessionRecord record, int maxPerAddress, int maxRecords) {
+      // Keyed by the exact address (not the /64 the concurrency limit uses): a neighbour in a
+      // shared IPv6 /64 must not push out a sender's own history.
+      String client = record.clientAddress();
+      Deque<SessionRecord> sessions = byAddress.remove(client);
+      if (sessions == null) {
+        sessions = new ArrayDeque<>();
+      }
+      sessions.addFirst(record);
+      size++;
+      if (sessions.size() > maxPerAddress) {
+        forget(sessions.removeLast(), maxRecords);
+      }
+      byAddress.put(client, sessions); // now the most recently active
+      Iterator<Deque<SessionRecord>> oldest = byAddress.values().iterator();
+      while (size > maxRecords) {
+        Deque<SessionRecord> victim = oldest.next();
+        forget(victim.removeLast(), maxRecords);
+        if (victim.isEmpty()) {
+          oldest.remove();
+        }
+      }
+    }
+
+    private void forget(SessionRecord record, int maxMarks) {
+      size--;
+      String client = ClientKey.of(record.clientAddress());
+      forgotten.merge(client, record.startedAt(), SessionLog::later);
+      forgotten.put(client, forgotten.remove(client)); // the newest mark goes last
+      if (forgotten.size() > maxMarks) {
+        Iterator<Instant> oldestMark = forgotten.values().iterator();
+        forgottenByAll = later(forgottenByAll, oldestMark.next());
+        oldestMark.remove();
+      }
+    }
+
+    void addTo(List<SessionRecord> all) {
+      byAddress.values().forEach(all::addAll);
+    }
   }
 }

@@ -25,6 +25,11 @@ public record ExpectedSender(
         && (ehloNames.isEmpty() || ehloMatches(session.ehloName()));
   }
 
+  /** Whether one of this sender's address ranges holds the address (false when it has none). */
+  public boolean hasAddress(String clientAddress) {
+    return !addresses.isEmpty() && addressMatches(clientAddress);
+  }
+
   private boolean addressMatches(String clientAddress) {
     InetAddress address;
     try {

@@ -20,4 +20,14 @@ public final class KnownSenders {
   public boolean isExpected(SessionRecord session) {
     return byPolicy.values().stream().flatMap(List::stream).anyMatch(s -> s.matches(session));
   }
+
+  /**
+   * Whether an expected sender is known by this address (by name alone is no such thing: anyone can
+   * say a name), which is what earns its sessions the receiver's reserved memory.
+   */
+  public boolean isExpectedAddress(String clientAddress) {
+    return byPolicy.values().stream()
+        .flatMap(List::stream)
+        .anyMatch(s -> s.hasAddress(clientAddress));
+  }
 }

@@ -1,6 +1,7 @@
 package io.mailtls.sender;
 
 import io.mailtls.receiver.ClientKey;
+import io.mailtls.receiver.SessionHistory;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.SessionRecord;
 import io.mailtls.text.Durations;
@@ -27,20 +28,22 @@ public final class SenderEvaluator {
   private SenderEvaluator() {}
 
   /**
-   * @param sessions the receiver's sessions, newest first, from every sender
+   * @param history the receiver's sessions, from every sender, and where its memory has gaps
    */
   public static SenderAssessment assess(
-      ExpectedSender sender,
-      SenderRequirements requirements,
-      List<SessionRecord> sessions,
-      Instant now) {
+      ExpectedSender sender, SenderRequirements requirements, SessionHistory history, Instant now) {
     Instant oldest = now.minus(requirements.maxAge());
-    List<SessionRecord> recent =
-        sessions.stream()
+    // What came just before a session counts even when it is older than the maximum age: a pair
+    // (a STARTTLS and its plaintext retry) must not be cut in half by the age limit.
+    Instant oldestBefore = oldest.minus(FALLBACK_WINDOW);
+    List<SessionRecord> mine =
+        history.newestFirst().stream()
             .filter(s -> s.outcome() != SessionOutcome.BUSY)
-            .filter(s -> !s.startedAt().isBefore(oldest)) // before matching: it parses addresses
+            .filter(s -> !s.startedAt().isBefore(oldestBefore)) // before matching: it parses
             .filter(sender::matches)
             .toList();
+    List<SessionRecord> recent =
+        mine.stream().filter(s -> !s.startedAt().isBefore(oldest)).toList();
     if (recent.isEmpty()) {
       return verdict(
           sender,
@@ -68,15 +71,16 @@ public final class SenderEvaluator {
     }
     SessionRecord latest = telling.get(0);
     if (!latest.outcome().observedPlaintextMail()) {
-      return fromTls(sender, requirements, latest, recent, "");
+      return fromTls(sender, requirements, latest, mine, history, "");
     }
     // Plaintext right after a STARTTLS from the same client is the sender falling back (Postfix
     // and Exim retry opportunistic TLS as plaintext at once): that STARTTLS is the finding.
-    Optional<SessionRecord> attempt = previousStartTls(latest, recent);
+    Optional<SessionRecord> attempt = previousStartTls(latest, mine);
     if (attempt.isPresent()) {
       SessionRecord tried = attempt.get();
       return telling(tried)
-          ? fromTls(sender, requirements, tried, recent, "; it then retried without STARTTLS")
+          ? fromTls(
+              sender, requirements, tried, mine, history, "; it then retried without STARTTLS")
           : verdict(
               sender,
               requirements,
@@ -87,6 +91,17 @@ public final class SenderEvaluator {
                   + tried.detail()
                   + "), then sent without it",
               tried);
+    }
+    if (requirements.startTlsRequired() && forgotJustBefore(latest, history)) {
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.INCONCLUSIVE,
+          "sent MAIL FROM without STARTTLS ("
+              + latest.detail()
+              + "), but the receiver no longer remembers all of this client's sessions just before"
+              + " it, so whether it had tried STARTTLS first is not known",
+          latest);
     }
     return requirements.startTlsRequired()
         ? verdict(
@@ -103,6 +118,15 @@ public final class SenderEvaluator {
             SenderVerdict.COMPLIANT,
             "sent without STARTTLS, which this policy allows",
             latest);
+  }
+
+  /**
+   * Whether sessions of {@code session}'s client from the {@link #FALLBACK_WINDOW} before it may
+   * have been forgotten (the receiver's memory is bounded): then what it did just before is not
+   * known, and a verdict that rests on it would rest on half of a pair.
+   */
+  private static boolean forgotJustBefore(SessionRecord session, SessionHistory history) {
+    return history.mayMiss(session.clientAddress(), session.startedAt().minus(FALLBACK_WINDOW));
   }
 
   /** The same client's last session with STARTTLS before {@code session}, if recent enough. */
@@ -142,13 +166,14 @@ public final class SenderEvaluator {
       ExpectedSender sender,
       SenderRequirements requirements,
       SessionRecord session,
-      List<SessionRecord> recent,
+      List<SessionRecord> sessions,
+      SessionHistory history,
       String more) {
     ClientHello hello = session.hello();
     String offered = "offered " + hello.describeOffer();
     String minimum = requirements.minimumVersion().label();
     if (!hello.offersAtLeast(requirements.minimumVersion())) {
-      Optional<SessionRecord> better = betterOfferJustBefore(session, recent, requirements);
+      Optional<SessionRecord> better = betterOfferJustBefore(session, sessions, requirements);
       if (better.isPresent()) {
         // Schannel retries lower without the fallback signal: not the sender's best.
         return verdict(
@@ -161,6 +186,17 @@ public final class SenderEvaluator {
                 + " attempt did not get through ("
                 + better.get().outcome()
                 + ")"
+                + more,
+            session);
+      }
+      if (forgotJustBefore(session, history)) {
+        return verdict(
+            sender,
+            requirements,
+            SenderVerdict.INCONCLUSIVE,
+            offered
+                + ", but the receiver no longer remembers all of this client's sessions just"
+                + " before it, so whether this was a retry after a better attempt is not known"
                 + more,
             session);
       }
@@ -212,8 +248,8 @@ public final class SenderEvaluator {
 
   /** A hello from the same client shortly before that offered the minimum version. */
   private static Optional<SessionRecord> betterOfferJustBefore(
-      SessionRecord session, List<SessionRecord> recent, SenderRequirements requirements) {
-    return sameClientJustBefore(session, recent)
+      SessionRecord session, List<SessionRecord> sessions, SenderRequirements requirements) {
+    return sameClientJustBefore(session, sessions)
         .filter(s -> s.hello() != null && s.hello().offersAtLeast(requirements.minimumVersion()))
         .findFirst();
   }

@@ -8,13 +8,17 @@ import io.mailtls.sender.KnownSenders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every session the test receiver records is counted in the metrics and logged, in one place. */
+/**
+ * Every session the test receiver records is counted in the metrics and logged, in one place; and
+ * the sessions of expected senders' addresses are kept apart from strangers'.
+ */
 public final class ReceivedSessions {
   private static final Logger log = LoggerFactory.getLogger(ReceivedSessions.class);
 
   private ReceivedSessions() {}
 
   public static void wire(SessionLog sessions, KnownSenders known, MailTlsMetrics metrics) {
+    sessions.reserveFor(known::isExpectedAddress);
     sessions.onRecord(
         session -> {
           boolean expected = session.outcome() != SessionOutcome.BUSY && known.isExpected(session);

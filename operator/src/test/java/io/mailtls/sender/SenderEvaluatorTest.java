@@ -2,6 +2,7 @@ package io.mailtls.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailtls.receiver.SessionHistory;
 import io.mailtls.receiver.SessionOutcome;
 import io.mailtls.receiver.SessionRecord;
 import io.mailtls.tls.ClientHello;
@@ -12,6 +13,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SenderEvaluatorTest {
+  /** Every session in the list, and nothing forgotten. */
+  private static SenderAssessment assess(
+      ExpectedSender sender,
+      SenderRequirements requirements,
+      List<SessionRecord> sessions,
+      Instant now) {
+    return SenderEvaluator.assess(sender, requirements, SessionHistory.complete(sessions), now);
+  }
+
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
   private static final SenderRequirements TLS12 =
       new SenderRequirements(TlsVersion.TLS_1_2, true, Duration.ofHours(24));
@@ -45,7 +55,7 @@ class SenderEvaluatorTest {
 
   @Test
   void aSenderWithoutSessionsIsNotSeen() {
-    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.NOT_SEEN);
     assertThat(assessment.message()).isEqualTo("no session from this sender in the last 24h");
@@ -63,7 +73,7 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_3,
             SessionOutcome.TESTED_WITH_TLS);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(old), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(old), NOW).verdict())
         .isEqualTo(SenderVerdict.NOT_SEEN);
   }
 
@@ -78,7 +88,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.VERSION_REFUSED);
 
-    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(refused), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(refused), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
     assertThat(assessment.message())
@@ -102,7 +112,7 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_3,
             SessionOutcome.TESTED_WITH_TLS);
 
-    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(tested), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(tested), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
     assertThat(assessment.message()).isEqualTo("offered TLSv1.2-TLSv1.3, negotiated TLSv1.3");
@@ -124,7 +134,7 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_2,
             SessionOutcome.TESTED_WITH_TLS);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, tls13, List.of(tested), NOW).verdict())
+    assertThat(assess(EXCHANGE, tls13, List.of(tested), NOW).verdict())
         .isEqualTo(SenderVerdict.OUTDATED_TLS);
   }
 
@@ -147,8 +157,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.PLAINTEXT_REFUSED);
 
-    SenderAssessment assessment =
-        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, refused), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(plaintext, refused), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.OUTDATED_TLS);
     assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
@@ -169,11 +178,116 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.PLAINTEXT_REFUSED);
 
-    SenderAssessment assessment =
-        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, oldTls), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(plaintext, oldTls), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.NO_STARTTLS);
     assertThat(assessment.remediation()).contains("Set-SendConnector");
+  }
+
+  private static SessionRecord modernStartTls(String address, Instant at) {
+    return new SessionRecord(
+        at, address, "mail", true, MODERN, TlsVersion.TLS_1_3, SessionOutcome.TLS_NEGOTIATED, "d");
+  }
+
+  private static SessionRecord plaintext(String address, Instant at) {
+    return new SessionRecord(
+        at, address, "mail", false, null, null, SessionOutcome.PLAINTEXT_REFUSED, "d");
+  }
+
+  /**
+   * The issue's flood: a sender's STARTTLS, its plaintext retry, then 10,000 one-shot sessions from
+   * other clients. The STARTTLS must not be pushed out before the retry that depends on it: an
+   * expected sender's records have a pool of their own, and where something was pushed out, the
+   * retry alone decides nothing.
+   */
+  @Test
+  void aFloodOfOtherClientsNeverLeavesARetryWithoutItsStartTls() {
+    for (boolean reserved : new boolean[] {true, false}) {
+      io.mailtls.receiver.SessionLog log =
+          new io.mailtls.receiver.SessionLog(io.mailtls.receiver.ReceiverLimits.defaults());
+      if (reserved) {
+        log.reserveFor(address -> address.startsWith("192.0.2."));
+      }
+      log.add(modernStartTls("192.0.2.7", NOW.minusSeconds(120)));
+      log.add(plaintext("192.0.2.7", NOW.minusSeconds(119)));
+      for (int i = 0; i < 9_999; i++) {
+        log.add(
+            new SessionRecord(
+                NOW.minusSeconds(60),
+                "2001:db8::" + Integer.toHexString(i + 1),
+                null,
+                false,
+                null,
+                null,
+                SessionOutcome.NO_MAIL_ATTEMPT,
+                "scanner"));
+      }
+
+      SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, log.history(), NOW);
+
+      assertThat(assessment.verdict())
+          .as(reserved ? "expected sender's pool" : "no reservation")
+          .isEqualTo(reserved ? SenderVerdict.COMPLIANT : SenderVerdict.INCONCLUSIVE);
+    }
+  }
+
+  @Test
+  void aRetryWhoseStartTlsWasForgottenIsNotJudged() {
+    SessionRecord retry = plaintext("192.0.2.7", NOW.minusSeconds(60));
+    SessionHistory forgotten = new SessionHistory(List.of(retry), address -> NOW.minusSeconds(61));
+
+    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, forgotten, NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message())
+        .isEqualTo(
+            "sent MAIL FROM without STARTTLS (d), but the receiver no longer remembers all of this"
+                + " client's sessions just before it, so whether it had tried STARTTLS first is"
+                + " not known");
+    // Forgotten long before the window: the retry stands alone, as it really did.
+    assertThat(
+            SenderEvaluator.assess(
+                    EXCHANGE,
+                    TLS12,
+                    new SessionHistory(List.of(retry), address -> NOW.minusSeconds(3600)),
+                    NOW)
+                .verdict())
+        .isEqualTo(SenderVerdict.NO_STARTTLS);
+  }
+
+  @Test
+  void aLowOfferWhoseBetterAttemptMayHaveBeenForgottenIsNotJudged() {
+    SessionRecord low =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(1),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+
+    SenderAssessment assessment =
+        SenderEvaluator.assess(
+            EXCHANGE,
+            TLS12,
+            new SessionHistory(List.of(low), address -> NOW.minusSeconds(90)),
+            NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message()).contains("whether this was a retry after a better attempt");
+  }
+
+  /** The age limit must not cut a pair in half either. */
+  @Test
+  void aRetryJustInsideTheMaximumAgeKeepsItsStartTlsJustOutside() {
+    Instant edge = NOW.minus(TLS12.maxAge());
+    SessionRecord tried = modernStartTls("192.0.2.7", edge.minusSeconds(10));
+    SessionRecord retry = plaintext("192.0.2.7", edge.plusSeconds(10));
+
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(retry, tried), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
+    assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
   }
 
   @Test
@@ -189,7 +303,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.TESTED_WITHOUT_TLS);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, optional, List.of(plaintext), NOW).verdict())
+    assertThat(assess(EXCHANGE, optional, List.of(plaintext), NOW).verdict())
         .isEqualTo(SenderVerdict.COMPLIANT);
   }
 
@@ -206,9 +320,9 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.HANDSHAKE_FAILED);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(quiet), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(quiet), NOW).verdict())
         .isEqualTo(SenderVerdict.INCONCLUSIVE);
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(cut, quiet), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(cut, quiet), NOW).verdict())
         .isEqualTo(SenderVerdict.INCONCLUSIVE);
   }
 
@@ -223,7 +337,7 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_2,
             SessionOutcome.CERTIFICATE_REJECTED);
 
-    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(distrust), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(distrust), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
     assertThat(assessment.message())
@@ -253,9 +367,9 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.NO_COMMON_CIPHER);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(cut), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(cut), NOW).verdict())
         .isEqualTo(SenderVerdict.INCONCLUSIVE);
-    SenderAssessment assessment = SenderEvaluator.assess(EXCHANGE, TLS12, List.of(noCipher), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(noCipher), NOW);
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
     assertThat(assessment.message()).contains("modern ECDHE/AEAD suites offered: no");
   }
@@ -281,9 +395,9 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_3,
             SessionOutcome.TESTED_WITH_TLS);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(downgraded), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(downgraded), NOW).verdict())
         .isEqualTo(SenderVerdict.INCONCLUSIVE);
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(downgraded, tested), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(downgraded, tested), NOW).verdict())
         .isEqualTo(SenderVerdict.COMPLIANT);
   }
 
@@ -308,8 +422,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.PLAINTEXT_REFUSED);
 
-    SenderAssessment assessment =
-        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, broken), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(plaintext, broken), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
     assertThat(assessment.message())
@@ -337,8 +450,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.PLAINTEXT_REFUSED);
 
-    SenderAssessment assessment =
-        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, distrust), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(plaintext, distrust), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.COMPLIANT);
     assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
@@ -363,8 +475,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.PLAINTEXT_REFUSED);
 
-    assertThat(
-            SenderEvaluator.assess(EXCHANGE, TLS12, List.of(plaintext, otherHost), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(plaintext, otherHost), NOW).verdict())
         .isEqualTo(SenderVerdict.NO_STARTTLS);
   }
 
@@ -387,8 +498,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.VERSION_REFUSED);
 
-    SenderAssessment assessment =
-        SenderEvaluator.assess(EXCHANGE, TLS12, List.of(lower, higher), NOW);
+    SenderAssessment assessment = assess(EXCHANGE, TLS12, List.of(lower, higher), NOW);
 
     assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
     assertThat(assessment.message())
@@ -410,7 +520,7 @@ class SenderEvaluatorTest {
             TlsVersion.TLS_1_2,
             SessionOutcome.TESTED_WITH_TLS);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(tested), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(tested), NOW).verdict())
         .isEqualTo(SenderVerdict.INCONCLUSIVE);
   }
 
@@ -480,7 +590,7 @@ class SenderEvaluatorTest {
             null,
             SessionOutcome.VERSION_REFUSED);
 
-    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, List.of(stranger), NOW).verdict())
+    assertThat(assess(EXCHANGE, TLS12, List.of(stranger), NOW).verdict())
         .isEqualTo(SenderVerdict.NOT_SEEN);
   }
 }
