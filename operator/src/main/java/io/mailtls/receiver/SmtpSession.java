@@ -269,11 +269,13 @@ final class SmtpSession {
                           + " and newer, so it sent protocol_version and closed")));
     }
     InputStream replayed = new SequenceInputStream(new ByteArrayInputStream(capture.raw()), in);
-    TlsServerProtocol protocol = new TlsServerProtocol(replayed, out);
+    HandshakeOutput handshakeOutput = new HandshakeOutput(out);
+    TlsServerProtocol protocol = new TlsServerProtocol(replayed, handshakeOutput);
     ReceiverTlsServer server =
         new ReceiverTlsServer(crypto, settings.mode(), settings.certificate());
     try {
       protocol.accept(server);
+      handshakeOutput.handshakeDone();
     } catch (IOException e) {
       negotiated = TlsVersion.fromCode(server.agreedVersionCode()).orElse(null);
       return handshakeFailed(e, server);

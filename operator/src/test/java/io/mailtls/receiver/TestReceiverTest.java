@@ -102,6 +102,38 @@ class TestReceiverTest {
     assertThat(record.hello().offeredVersions()).containsExactly(TlsVersion.TLS_1_2);
   }
 
+  /**
+   * A sender that verifies the certificate refuses a self-signed one with an alert after the
+   * version was agreed; the alert often reaches the receiver while it is still writing its flight,
+   * and the sender has closed by then. Every such session is a certificate rejection, never a
+   * "broken handshake".
+   */
+  @Test
+  void sendersThatRefuseTheCertificateAreAlwaysRecordedSo() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    int sessions = 30;
+    for (int i = 0; i < sessions; i++) {
+      try (TestingSender sender = new TestingSender(receiver.port())) {
+        sender.reply();
+        sender.send("EHLO verifying.sender.test");
+        sender.send("STARTTLS");
+        String version = i % 2 == 0 ? "TLSv1.3" : "TLSv1.2";
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> sender.startTlsVerifying("receiver.test", version))
+            .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+      }
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> log.size() == sessions);
+    assertThat(log.sessions())
+        .extracting(SessionRecord::outcome, SessionRecord::negotiated)
+        .containsOnly(
+            org.assertj.core.groups.Tuple.tuple(
+                SessionOutcome.CERTIFICATE_REJECTED, TlsVersion.TLS_1_3),
+            org.assertj.core.groups.Tuple.tuple(
+                SessionOutcome.CERTIFICATE_REJECTED, TlsVersion.TLS_1_2));
+  }
+
   @Test
   void mailWithoutStarttlsIsRefusedAsExchangeOnlineDoes() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE);

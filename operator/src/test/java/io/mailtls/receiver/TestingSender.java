@@ -69,6 +69,19 @@ public final class TestingSender implements AutoCloseable {
   public void startTls(String serverName, String... protocols) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+    startTls(context, serverName, protocols);
+  }
+
+  /**
+   * Upgrades to TLS as a sender that verifies the receiver's certificate against the JDK's trust
+   * store: for a self-signed receiver, the handshake fails with the client's certificate alert.
+   */
+  public void startTlsVerifying(String serverName, String... protocols) throws Exception {
+    startTls(SSLContext.getDefault(), serverName, protocols);
+  }
+
+  private void startTls(SSLContext context, String serverName, String... protocols)
+      throws Exception {
     SSLSocket tls =
         (SSLSocket)
             context.getSocketFactory().createSocket(socket, serverName, socket.getPort(), true);
