@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,7 +33,7 @@ public final class SessionLog {
   private final Pool others = new Pool();
   private final Map<SessionOutcome, LongAdder> counts = new EnumMap<>(SessionOutcome.class);
   private final List<Consumer<SessionRecord>> listeners = new CopyOnWriteArrayList<>();
-  private volatile Predicate<String> expectedAddress = address -> false;
+  private volatile ExpectedAddresses expected = ExpectedAddresses.NONE;
 
   public SessionLog(ReceiverLimits limits) {
     this.maxRecords = limits.maxRecords();
@@ -44,12 +43,13 @@ public final class SessionLog {
     }
   }
 
-  /**
-   * Which client addresses belong to expected senders, whose sessions get the reserved pool. By
-   * address only: an address is what a client cannot claim, an EHLO name anyone can.
-   */
-  public void reserveFor(Predicate<String> expectedAddress) {
-    this.expectedAddress = expectedAddress;
+  /** Whose sessions get the reserved pool (and, at the receiver, the reserved sessions). */
+  public void reserveFor(ExpectedAddresses expected) {
+    this.expected = expected;
+  }
+
+  public ExpectedAddresses expected() {
+    return expected;
   }
 
   /** Called with every session recorded, on the session's thread. */
@@ -76,7 +76,7 @@ public final class SessionLog {
   }
 
   private Pool pool(String clientAddress) {
-    return expectedAddress.test(clientAddress) ? reserved : others;
+    return expected.contains(clientAddress) ? reserved : others;
   }
 
   /** Every remembered session, newest first. */
@@ -94,13 +94,13 @@ public final class SessionLog {
     reserved.forgotten.forEach((client, mark) -> marks.merge(client, mark, SessionLog::later));
     Instant othersFloor = others.forgottenByAll;
     Instant reservedFloor = reserved.forgottenByAll;
-    Predicate<String> expected = expectedAddress;
+    ExpectedAddresses expectedNow = expected;
     return new SessionHistory(
         sessions(),
         address ->
             later(
                 marks.get(ClientKey.of(address)),
-                expected.test(address) ? reservedFloor : othersFloor));
+                expectedNow.contains(address) ? reservedFloor : othersFloor));
   }
 
   public synchronized int size() {

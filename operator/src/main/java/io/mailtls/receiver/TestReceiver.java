@@ -34,6 +34,9 @@ public final class TestReceiver implements AutoCloseable {
   private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
   private final AtomicInteger active = new AtomicInteger();
 
+  /** Of {@link #active}, the sessions of clients that are not expected senders. */
+  private final AtomicInteger strangers = new AtomicInteger();
+
   /** Sessions at once by client (an IPv4 address, or an IPv6 /64: see {@link ClientKey}). */
   private final Map<String, Integer> activeByClient = new ConcurrentHashMap<>();
 
@@ -94,16 +97,32 @@ public final class TestReceiver implements AutoCloseable {
     }
   }
 
+  /**
+   * The share of {@link ReceiverLimits#maxSessions()} that only expected senders' addresses may use
+   * while there are any: strangers holding idle sessions (from many addresses, within the limit per
+   * address) cannot lock an expected sender out.
+   */
+  static int reservedSessions(ReceiverLimits limits) {
+    return Math.max(1, limits.maxSessions() / 4);
+  }
+
   private void admit(Socket socket) {
     String client = ClientKey.of(socket.getInetAddress());
     ReceiverLimits limits = settings.limits();
+    ExpectedAddresses expected = log.expected();
+    boolean stranger = !expected.contains(AddressText.of(socket.getInetAddress()));
     int all = active.incrementAndGet();
+    int strangersNow = stranger ? strangers.incrementAndGet() : 0;
     int fromClient = activeByClient.merge(client, 1, Integer::sum);
-    if (all > limits.maxSessions() || fromClient > limits.maxSessionsPerAddress()) {
+    int strangerLimit =
+        expected.any() ? limits.maxSessions() - reservedSessions(limits) : limits.maxSessions();
+    if (all > limits.maxSessions()
+        || strangersNow > strangerLimit
+        || fromClient > limits.maxSessionsPerAddress()) {
       try {
         refuseBusy(socket);
       } finally {
-        release(client);
+        release(client, stranger);
       }
       return;
     }
@@ -118,19 +137,22 @@ public final class TestReceiver implements AutoCloseable {
             } finally {
               deadline.cancel(false);
               closeQuietly(socket);
-              release(client);
+              release(client, stranger);
             }
           });
     } catch (RuntimeException e) {
       deadline.cancel(false);
-      release(client);
+      release(client, stranger);
       throw e;
     }
   }
 
-  /** Both counts go down together; an address with no session left is forgotten. */
-  private void release(String client) {
+  /** The counts go down together; an address with no session left is forgotten. */
+  private void release(String client, boolean stranger) {
     active.decrementAndGet();
+    if (stranger) {
+      strangers.decrementAndGet();
+    }
     activeByClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
   }
 

@@ -18,12 +18,16 @@ public final class ReceivedSessions {
   private ReceivedSessions() {}
 
   public static void wire(SessionLog sessions, KnownSenders known, MailTlsMetrics metrics) {
-    sessions.reserveFor(known::isExpectedAddress);
+    sessions.reserveFor(known);
     sessions.onRecord(
         session -> {
-          boolean expected = session.outcome() != SessionOutcome.BUSY && known.isExpected(session);
+          // A refused session has no EHLO name: whether it was an expected sender's is told by
+          // its address, so that an expected sender locked out is seen.
+          boolean busy = session.outcome() == SessionOutcome.BUSY;
+          boolean expected =
+              busy ? known.contains(session.clientAddress()) : known.isExpected(session);
           metrics.countSession(session.outcome(), expected);
-          if (session.outcome() != SessionOutcome.BUSY) {
+          if (!busy || expected) {
             logSession(session, expected);
           }
         });

@@ -49,7 +49,7 @@ class SessionLogTest {
   @Test
   void strangersCannotPushAnExpectedSendersRecordsOut() {
     SessionLog log = new SessionLog(ReceiverLimits.defaults().withRecords(100, 32));
-    log.reserveFor("192.0.2.10"::equals);
+    log.reserveFor(ExpectedAddresses.of("192.0.2.10"::equals));
     log.add(session("192.0.2.10", 1));
     log.add(session("192.0.2.10", 2));
     for (int i = 0; i < 10_000; i++) {

@@ -353,6 +353,51 @@ class TestReceiverTest {
     }
   }
 
+  /** The first line the receiver sends to a client connecting from {@code from}. */
+  private static String greetingFrom(String from, int port, List<java.net.Socket> open)
+      throws Exception {
+    java.net.Socket socket = new java.net.Socket();
+    open.add(socket);
+    socket.bind(new InetSocketAddress(from, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    socket.setSoTimeout(10_000);
+    return new java.io.BufferedReader(
+            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+        .readLine();
+  }
+
+  /**
+   * The issue's lock-out: 32 addresses hold 8 idle sessions each (the limit per address), 256 in
+   * all. Strangers get three quarters of the sessions; the rest stays for expected senders.
+   */
+  @Test
+  void strangersHoldingIdleSessionsCannotLockAnExpectedSenderOut() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    log.reserveFor(ExpectedAddresses.of("127.0.0.50"::equals));
+    List<java.net.Socket> open = new ArrayList<>();
+    try {
+      int greeted = 0;
+      int refused = 0;
+      for (int address = 0; address < 32; address++) {
+        for (int i = 0; i < 8; i++) {
+          String first = greetingFrom("127.0.1." + (address + 1), receiver.port(), open);
+          greeted += first.startsWith("220 ") ? 1 : 0;
+          refused += first.startsWith("421 4.7.0 ") ? 1 : 0;
+        }
+      }
+
+      assertThat(greeted).isEqualTo(192);
+      assertThat(refused).isEqualTo(64);
+      assertThat(greetingFrom("127.0.0.50", receiver.port(), open))
+          .isEqualTo("220 receiver.test ESMTP mailtls test receiver");
+      assertThat(greetingFrom("127.0.1.99", receiver.port(), open)).startsWith("421 4.7.0 ");
+    } finally {
+      for (java.net.Socket socket : open) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void sessionsBeyondTheLimitPerAddressAreRefusedAndOnlyCounted() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE, ReceiverLimits.defaults().withSessions(100, 2));

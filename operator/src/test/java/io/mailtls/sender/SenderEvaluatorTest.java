@@ -206,7 +206,8 @@ class SenderEvaluatorTest {
       io.mailtls.receiver.SessionLog log =
           new io.mailtls.receiver.SessionLog(io.mailtls.receiver.ReceiverLimits.defaults());
       if (reserved) {
-        log.reserveFor(address -> address.startsWith("192.0.2."));
+        log.reserveFor(
+            io.mailtls.receiver.ExpectedAddresses.of(address -> address.startsWith("192.0.2.")));
       }
       log.add(modernStartTls("192.0.2.7", NOW.minusSeconds(120)));
       log.add(plaintext("192.0.2.7", NOW.minusSeconds(119)));
