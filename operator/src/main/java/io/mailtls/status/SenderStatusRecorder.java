@@ -2,8 +2,8 @@ package io.mailtls.status;
 
 import io.mailtls.api.MailSenderPolicyStatus;
 import io.mailtls.metrics.MailTlsMetrics;
-import io.mailtls.policy.SenderVerdictChange;
 import io.mailtls.policy.StatusChange;
+import io.mailtls.policy.VerdictChange;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -36,7 +36,7 @@ public final class SenderStatusRecorder {
       return false;
     }
     metrics.showSenders(policy.namespace(), policy.name(), status.senders());
-    List<StatusChange> changes = SenderVerdictChange.between(previous, status);
+    List<StatusChange> changes = List.copyOf(VerdictChange.between(previous, status));
     changes.forEach(change -> change.log(log, policy.namespace(), policy.name()));
     notifier.publish(policy, changes);
     return true;
