@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.api.MailSenderPolicyStatus;
 import io.mailtls.policy.SenderStatusBuilder;
@@ -23,12 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ControllerConfiguration(
     name = MailSenderPolicyReconciler.NAME,
-    triggerReconcilerOnAllEvents = true)
-@GradualRetry(
-    maxAttempts = -1,
-    initialInterval = 2_000,
-    intervalMultiplier = 2,
-    maxInterval = 300_000)
+    triggerReconcilerOnAllEvents = true,
+    retry = NeverGiveUpRetry.class)
 public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> {
   public static final String NAME = "mailsenderpolicy";
   static final Duration RECHECK = Duration.ofSeconds(5);
