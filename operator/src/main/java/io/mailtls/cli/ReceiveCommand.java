@@ -13,7 +13,7 @@ import io.mailtls.sender.KnownSenders;
 import io.mailtls.standalone.PolicyFiles;
 import io.mailtls.standalone.SenderPolicyRunner;
 import io.mailtls.status.ReceivedSessions;
-import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.StatusRecorder;
 import io.mailtls.status.VerdictChangeNotifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ public final class ReceiveCommand implements Callable<Integer> {
                 loaded,
                 new SenderPolicyCheck(
                     sessions, known, listen + " (" + settings.mode() + ")", Clock.systemUTC()),
-                new SenderStatusRecorder(metrics, VerdictChangeNotifier.NONE));
+                new StatusRecorder(metrics, VerdictChangeNotifier.NONE));
         AdminServer admin =
             AdminServer.start(service.metricsPort)
                 .metrics("/metrics", metrics.prometheusRegistry());

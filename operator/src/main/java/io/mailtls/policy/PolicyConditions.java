@@ -36,6 +36,28 @@ final class PolicyConditions {
   }
 
   /**
+   * A Compliant condition, the same for both kinds of policy: True when nothing fails, with {@code
+   * compliantReason} and {@code allMeet}; else False, with the reason of the worst failure and
+   * {@code whatFails}.
+   *
+   * @param failingReasons the reasons of what fails, worst first; empty when nothing does
+   * @param whatFails the message when something fails
+   */
+  static Condition compliant(
+      String type,
+      List<String> failingReasons,
+      String compliantReason,
+      String allMeet,
+      String whatFails,
+      long generation,
+      Instant now) {
+    if (failingReasons.isEmpty()) {
+      return of(type, true, compliantReason, allMeet, generation, now);
+    }
+    return of(type, false, failingReasons.getFirst(), whatFails, generation, now);
+  }
+
+  /**
    * The previous conditions with {@code updates} put in place of their types; an update whose
    * status equals the previous one keeps the previous lastTransitionTime.
    */

@@ -152,16 +152,7 @@ public final class PolicyStatusBuilder {
             .filter(v -> !v.meetsPolicy())
             .sorted(Verdict.WORST_FIRST_ORDER)
             .toList();
-    if (failing.isEmpty()) {
-      return PolicyConditions.of(
-          COMPLIANT,
-          true,
-          Verdict.COMPLIANT.reason(),
-          "all " + endpoints.size() + " endpoints meet the policy",
-          generation,
-          now);
-    }
-    String message =
+    String whatFails =
         failing.stream()
             .map(
                 v ->
@@ -171,8 +162,14 @@ public final class PolicyStatusBuilder {
                             .map(PolicyStatusBuilder::describe)
                             .collect(Collectors.joining(", ")))
             .collect(Collectors.joining("; "));
-    return PolicyConditions.of(
-        COMPLIANT, false, failing.getFirst().reason(), message, generation, now);
+    return PolicyConditions.compliant(
+        COMPLIANT,
+        failing.stream().map(Verdict::reason).toList(),
+        Verdict.COMPLIANT.reason(),
+        "all " + endpoints.size() + " endpoints meet the policy",
+        whatFails,
+        generation,
+        now);
   }
 
   /** An endpoint in a condition message, with its accepted versions when they are the problem. */

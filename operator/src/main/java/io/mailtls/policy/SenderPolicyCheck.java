@@ -48,13 +48,13 @@ public final class SenderPolicyCheck {
       String receiverProblem) {
     Instant now = clock.instant();
     try {
-      SenderPolicyRound round = SenderPolicyRound.of(spec);
-      known.put(policyKey, round.senders());
+      SenderPolicyRequest request = SenderPolicyRequest.from(spec);
+      known.put(policyKey, request.senders());
       return SenderStatusBuilder.evaluated(
           previous,
           generation,
-          round.assess(sessions.history(), now),
-          round.requirements().maxAge(),
+          request.assess(sessions.history(), now),
+          request.requirements().maxAge(),
           receiverProblem == null ? receiver : receiver + "; " + receiverProblem,
           now);
     } catch (InvalidPolicyException e) {

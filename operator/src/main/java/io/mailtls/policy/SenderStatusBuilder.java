@@ -144,20 +144,17 @@ public final class SenderStatusBuilder {
             .filter(s -> !SenderVerdict.COMPLIANT.reason().equals(s.verdict()))
             .sorted(Comparator.comparing(s -> SenderVerdict.fromReason(s.verdict())))
             .toList();
-    if (failing.isEmpty()) {
-      return PolicyConditions.of(
-          COMPLIANT,
-          true,
-          SenderVerdict.COMPLIANT.reason(),
-          "all " + senders.size() + " senders can send to a peer that requires the minimum version",
-          generation,
-          now);
-    }
-    String message =
+    String whatFails =
         failing.stream()
             .map(s -> s.name() + ": " + s.verdict() + " (" + s.message() + ")")
             .collect(Collectors.joining("; "));
-    return PolicyConditions.of(
-        COMPLIANT, false, failing.get(0).verdict(), message, generation, now);
+    return PolicyConditions.compliant(
+        COMPLIANT,
+        failing.stream().map(SenderStatus::verdict).toList(),
+        SenderVerdict.COMPLIANT.reason(),
+        "all " + senders.size() + " senders can send to a peer that requires the minimum version",
+        whatFails,
+        generation,
+        now);
   }
 }

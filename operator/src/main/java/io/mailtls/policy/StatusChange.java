@@ -6,7 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /** A change between two statuses that is worth an Event and a log line. */
-public sealed interface StatusChange permits VerdictChange, MxChange, SenderVerdictChange {
+public sealed interface StatusChange permits VerdictChange, MxChange {
 
   /** The CamelCase reason of the Event. */
   String reason();

@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.policy.PolicyRound;
 import io.mailtls.policy.RoundResult;
@@ -26,13 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 // finalizer would make deleting a policy wait for the operator.
 @ControllerConfiguration(
     name = MailEndpointPolicyReconciler.NAME,
-    triggerReconcilerOnAllEvents = true)
-// Never give up: a policy whose retries ran out would not be probed again until its next edit.
-@GradualRetry(
-    maxAttempts = -1,
-    initialInterval = 2_000,
-    intervalMultiplier = 2,
-    maxInterval = 300_000)
+    triggerReconcilerOnAllEvents = true,
+    retry = NeverGiveUpRetry.class)
 public class MailEndpointPolicyReconciler implements Reconciler<MailEndpointPolicy> {
   public static final String NAME = "mailendpointpolicy";
 

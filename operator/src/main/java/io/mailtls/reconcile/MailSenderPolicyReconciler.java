@@ -5,12 +5,11 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.api.MailSenderPolicyStatus;
 import io.mailtls.policy.SenderStatusBuilder;
 import io.mailtls.status.PolicyRef;
-import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.StatusRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,18 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ControllerConfiguration(
     name = MailSenderPolicyReconciler.NAME,
-    triggerReconcilerOnAllEvents = true)
-@GradualRetry(
-    maxAttempts = -1,
-    initialInterval = 2_000,
-    intervalMultiplier = 2,
-    maxInterval = 300_000)
+    triggerReconcilerOnAllEvents = true,
+    retry = NeverGiveUpRetry.class)
 public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> {
   public static final String NAME = "mailsenderpolicy";
   static final Duration RECHECK = Duration.ofSeconds(5);
 
   private final ReceiverRuntime receiver;
-  private final SenderStatusRecorder recorder;
+  private final StatusRecorder recorder;
   private final Clock clock;
 
   /**
@@ -44,7 +39,7 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
    */
   private final Map<ResourceID, MailSenderPolicyStatus> written = new ConcurrentHashMap<>();
 
-  MailSenderPolicyReconciler(ReceiverRuntime receiver, SenderStatusRecorder recorder, Clock clock) {
+  MailSenderPolicyReconciler(ReceiverRuntime receiver, StatusRecorder recorder, Clock clock) {
     this.receiver = receiver;
     this.recorder = recorder;
     this.clock = clock;
@@ -63,7 +58,7 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
     if (context.isPrimaryResourceDeleted()) {
       written.remove(id);
       receiver.check().forget(key);
-      recorder.forget(ref);
+      recorder.forgetSenders(ref);
       return UpdateControl.noUpdate();
     }
     if (receiver.failure() != null) {
@@ -82,7 +77,7 @@ public class MailSenderPolicyReconciler implements Reconciler<MailSenderPolicy> 
                 .check()
                 .evaluate(key, policy.getSpec(), generation, previous, receiver.routeProblem());
     boolean stored =
-        recorder.record(
+        recorder.recordSenders(
             ref,
             previous,
             next,

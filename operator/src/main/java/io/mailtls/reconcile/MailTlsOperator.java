@@ -12,7 +12,6 @@ import io.mailtls.policy.ProbeRound;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeProgress;
 import io.mailtls.probe.ProbeSettings;
-import io.mailtls.status.SenderStatusRecorder;
 import io.mailtls.status.StatusRecorder;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
@@ -192,7 +191,7 @@ public final class MailTlsOperator implements AutoCloseable {
       operator.register(
           new MailSenderPolicyReconciler(
               receiving,
-              new SenderStatusRecorder(
+              new StatusRecorder(
                   metrics,
                   new PolicyEvents(client, config.identity(), clock, MailSenderPolicy.class)),
               clock),

@@ -4,7 +4,7 @@ import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.api.MailSenderPolicyStatus;
 import io.mailtls.policy.SenderPolicyCheck;
 import io.mailtls.status.PolicyRef;
-import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.StatusRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ public final class SenderPolicyRunner implements AutoCloseable {
 
   private final List<MailSenderPolicy> policies;
   private final SenderPolicyCheck check;
-  private final SenderStatusRecorder recorder;
+  private final StatusRecorder recorder;
   private final Map<String, MailSenderPolicyStatus> statuses = new ConcurrentHashMap<>();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final ScheduledExecutorService timer =
@@ -32,7 +32,7 @@ public final class SenderPolicyRunner implements AutoCloseable {
           r -> Thread.ofPlatform().daemon().name("mailtls-sender-policies").unstarted(r));
 
   public SenderPolicyRunner(
-      List<MailSenderPolicy> policies, SenderPolicyCheck check, SenderStatusRecorder recorder) {
+      List<MailSenderPolicy> policies, SenderPolicyCheck check, StatusRecorder recorder) {
     this.policies = List.copyOf(policies);
     this.check = check;
     this.recorder = recorder;
@@ -65,7 +65,7 @@ public final class SenderPolicyRunner implements AutoCloseable {
       MailSenderPolicyStatus previous = statuses.get(key);
       MailSenderPolicyStatus next =
           check.evaluate(key, policy.getSpec(), policy.getMetadata().getGeneration(), previous);
-      recorder.record(
+      recorder.recordSenders(
           new PolicyRef(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), null),
           previous,
           next,

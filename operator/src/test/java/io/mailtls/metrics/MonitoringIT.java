@@ -24,7 +24,7 @@ import io.mailtls.standalone.PolicyFiles;
 import io.mailtls.standalone.SenderPolicyRunner;
 import io.mailtls.standalone.StandaloneRunner;
 import io.mailtls.status.ReceivedSessions;
-import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.StatusRecorder;
 import io.mailtls.status.VerdictChangeNotifier;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -172,7 +172,7 @@ class MonitoringIT {
             PolicyFiles.load(senders, PolicySchema.forSenderPolicies(), MailSenderPolicy.class)
                 .policies(),
             new SenderPolicyCheck(sessions, known, "test receiver", Clock.systemUTC()),
-            new SenderStatusRecorder(metrics, VerdictChangeNotifier.NONE));
+            new StatusRecorder(metrics, VerdictChangeNotifier.NONE));
     senderRunner.start();
     run(
         "Q\n",

@@ -57,7 +57,7 @@ class VerdictChangeTest {
 
     VerdictChange down = VerdictChange.between(fine, worse).getFirst();
     assertThat(down.previousVerdict()).isEqualTo("Compliant");
-    assertThat(down.now().verdict()).isEqualTo("DeprecatedTLSAccepted");
+    assertThat(down.verdict()).isEqualTo("DeprecatedTLSAccepted");
     assertThat(down.isRecovery()).isFalse();
     assertThat(down.message())
         .startsWith(

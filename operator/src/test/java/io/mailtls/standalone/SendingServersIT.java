@@ -21,7 +21,7 @@ import io.mailtls.receiver.TestReceiver;
 import io.mailtls.schema.PolicySchema;
 import io.mailtls.sender.KnownSenders;
 import io.mailtls.status.ReceivedSessions;
-import io.mailtls.status.SenderStatusRecorder;
+import io.mailtls.status.StatusRecorder;
 import io.mailtls.status.VerdictChangeNotifier;
 import io.mailtls.tls.TlsVersion;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -103,7 +103,7 @@ class SendingServersIT {
         new SenderPolicyRunner(
             loaded.policies(),
             new SenderPolicyCheck(sessions, known, "127.0.0.1:" + PORT, Clock.systemUTC()),
-            new SenderStatusRecorder(metrics, VerdictChangeNotifier.NONE));
+            new StatusRecorder(metrics, VerdictChangeNotifier.NONE));
     runner.start();
   }
 

@@ -19,20 +19,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One MailSenderPolicy's spec, read into the terms of the {@code sender} package: the same in the
- * operator and the standalone mode. Problems the CRD schema cannot catch (an address that looks
- * like one but is not) throw {@link InvalidPolicyException} naming the field.
+ * One MailSenderPolicy's spec, read into the terms of the {@code sender} package, as {@link
+ * PolicyRequest} reads a MailEndpointPolicy's: the same in the operator and the standalone mode.
+ * Problems the CRD schema cannot catch (an address that looks like one but is not) throw {@link
+ * InvalidPolicyException} naming the field.
  */
-public final class SenderPolicyRound {
+public final class SenderPolicyRequest {
   private final List<ExpectedSender> senders;
   private final SenderRequirements requirements;
 
-  private SenderPolicyRound(List<ExpectedSender> senders, SenderRequirements requirements) {
+  private SenderPolicyRequest(List<ExpectedSender> senders, SenderRequirements requirements) {
     this.senders = senders;
     this.requirements = requirements;
   }
 
-  public static SenderPolicyRound of(MailSenderPolicySpec spec) throws InvalidPolicyException {
+  public static SenderPolicyRequest from(MailSenderPolicySpec spec) throws InvalidPolicyException {
     if (spec == null || spec.senders() == null || spec.senders().isEmpty()) {
       throw new InvalidPolicyException("spec.senders: at least one sender is required");
     }
@@ -66,7 +67,7 @@ public final class SenderPolicyRound {
     }
     TlsVersion minimum =
         spec.minimumVersion() == MinimumVersion.TLS_1_3 ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
-    return new SenderPolicyRound(
+    return new SenderPolicyRequest(
         senders,
         new SenderRequirements(minimum, !Boolean.FALSE.equals(spec.requireStartTls()), maxAge));
   }
