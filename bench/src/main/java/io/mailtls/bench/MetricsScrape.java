@@ -1,8 +1,10 @@
 package io.mailtls.bench;
 
 import io.mailtls.http.AdminServer;
+import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,8 +91,10 @@ public final class MetricsScrape {
         endpoints, samples, plain, gzip, 100.0 * gzip / plain);
 
     try (AdminServer server =
-            AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry());
-        AdminServer health = AdminServer.start(0).check("/healthz", () -> true)) {
+            AdminServer.start(new InetSocketAddress(0))
+                .metrics("/metrics", metrics.prometheusRegistry());
+        HealthServer health =
+            HealthServer.start(new InetSocketAddress(0)).check("/healthz", () -> true)) {
       HttpClient http = HttpClient.newHttpClient();
       flood(http, server.port(), health.port(), 500);
       for (String encoding : new String[] {"identity", "gzip"}) {

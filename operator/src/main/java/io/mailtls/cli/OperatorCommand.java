@@ -3,6 +3,7 @@ package io.mailtls.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mailtls.http.AdminServer;
+import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.reconcile.MailTlsOperator;
@@ -146,12 +147,12 @@ public final class OperatorCommand implements Callable<Integer> {
       MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
       try (MailTlsOperator operator =
               MailTlsOperator.start(client, config, metrics, receiverConfig());
-          AdminServer admin =
-              AdminServer.start(service.healthPort)
+          HealthServer admin =
+              HealthServer.start(service.admin(service.healthPort))
                   .check("/healthz", operator::isLive)
                   .check("/readyz", operator::isReady);
           AdminServer metricsServer =
-              AdminServer.start(service.metricsPort)
+              AdminServer.start(service.admin(service.metricsPort))
                   .metrics("/metrics", metrics.prometheusRegistry())) {
         Runtime.getRuntime()
             .addShutdownHook(Thread.ofPlatform().unstarted(() -> shutdown(operator, stopped)));

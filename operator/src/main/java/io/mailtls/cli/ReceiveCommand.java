@@ -2,6 +2,7 @@ package io.mailtls.cli;
 
 import io.mailtls.api.MailSenderPolicy;
 import io.mailtls.http.AdminServer;
+import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.policy.SenderPolicyCheck;
 import io.mailtls.receiver.ReceiverSettings;
@@ -94,9 +95,10 @@ public final class ReceiveCommand implements Callable<Integer> {
                     sessions, known, listen + " (" + settings.mode() + ")", Clock.systemUTC()),
                 new StatusRecorder(metrics, VerdictChangeNotifier.NONE));
         AdminServer admin =
-            AdminServer.start(service.metricsPort)
+            AdminServer.start(service.admin(service.metricsPort))
                 .metrics("/metrics", metrics.prometheusRegistry());
-        AdminServer health = AdminServer.start(service.healthPort).check("/healthz", () -> true)) {
+        HealthServer health =
+            HealthServer.start(service.admin(service.healthPort)).check("/healthz", () -> true)) {
       metrics.receiverStarted();
       sessions.onRecord(
           session -> {

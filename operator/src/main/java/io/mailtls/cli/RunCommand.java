@@ -2,6 +2,7 @@ package io.mailtls.cli;
 
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.http.AdminServer;
+import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.schema.PolicySchema;
@@ -74,10 +75,11 @@ public final class RunCommand implements Callable<Integer> {
             StandaloneRunner.create(
                 settings, metrics, Clock.systemUTC(), concurrency.concurrentPolicies);
         AdminServer admin =
-            AdminServer.start(service.metricsPort)
+            AdminServer.start(service.admin(service.metricsPort))
                 .metrics("/metrics", metrics.prometheusRegistry());
-        AdminServer health =
-            AdminServer.start(service.healthPort).check("/healthz", runner::isRunning)) {
+        HealthServer health =
+            HealthServer.start(service.admin(service.healthPort))
+                .check("/healthz", runner::isRunning)) {
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
       runner.start(loaded.policies());
       log()

@@ -14,14 +14,13 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
- * The small HTTP server for kubelet probes and Prometheus, on the JDK's built-in server. Bounded so
- * that no client can starve it or the prober: at most {@link #MAX_CONNECTIONS} connections, a
- * request must arrive within {@link #MAX_REQUEST_SECONDS}, and at most {@link
- * #MAX_CONCURRENT_SCRAPES} scrapes render at once (the others get 503 at once). Exact paths only,
- * GET and HEAD only.
+ * The small HTTP server for Prometheus, on the JDK's built-in server (the kubelet's probes have a
+ * server of their own, {@link HealthServer}). Bounded so that no client can starve it or the
+ * prober: at most {@link #MAX_CONNECTIONS} connections, a request must arrive within {@link
+ * #MAX_REQUEST_SECONDS}, and at most {@link #MAX_CONCURRENT_SCRAPES} scrapes render at once (the
+ * others get 503 at once). Exact paths only, GET and HEAD only.
  */
 public final class AdminServer implements AutoCloseable {
   /** Connections one admin server holds open at once; more wait in the kernel's backlog. */
@@ -62,13 +61,13 @@ public final class AdminServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Listens on all addresses at {@code port} (0 picks a free one). */
-  public static AdminServer start(int port) throws IOException {
+  /** Listens at {@code address} (port 0 picks a free one). */
+  public static AdminServer start(InetSocketAddress address) throws IOException {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(address, 0);
     } catch (BindException e) {
-      throw new BindException("cannot listen on port " + port + ": " + e.getMessage());
+      throw new BindException("cannot listen on port " + address.getPort() + ": " + e.getMessage());
     }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", exchange -> reply(exchange, 404, "not found\n"));
@@ -78,19 +77,6 @@ public final class AdminServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
-  }
-
-  /** {@code path} answers 200 "ok" while {@code check} holds, else 503. */
-  public AdminServer check(String path, BooleanSupplier check) {
-    server.createContext(
-        path,
-        exact(
-            path,
-            exchange -> {
-              boolean ok = check.getAsBoolean();
-              reply(exchange, ok ? 200 : 503, ok ? "ok\n" : "not ok\n");
-            }));
-    return this;
   }
 
   /**

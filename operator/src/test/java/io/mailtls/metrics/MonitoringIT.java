@@ -99,7 +99,9 @@ class MonitoringIT {
     runner.start(PolicyFiles.load(policies, PolicySchema.fromClasspath()).policies());
     await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("mail", "edge") != null);
     startReceiverWithOneOutdatedSender(policies);
-    admin = AdminServer.start(0).metrics("/metrics", metrics.prometheusRegistry());
+    admin =
+        AdminServer.start(new java.net.InetSocketAddress(0))
+            .metrics("/metrics", metrics.prometheusRegistry());
 
     int port = freePort();
     prometheusUrl = "http://127.0.0.1:" + port;

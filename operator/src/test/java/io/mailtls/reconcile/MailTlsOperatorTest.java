@@ -13,7 +13,7 @@ import io.mailtls.api.EndpointStatus;
 import io.mailtls.api.MailEndpointPolicy;
 import io.mailtls.api.MailEndpointPolicyStatus;
 import io.mailtls.api.StatusSummary;
-import io.mailtls.http.AdminServer;
+import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
 import io.mailtls.probe.ProbeSettings;
 import java.net.InetAddress;
@@ -230,8 +230,8 @@ class MailTlsOperatorTest {
                 client,
                 TestingPolicies.operatorConfig(null, Duration.ofSeconds(5)),
                 MailTlsMetrics.withJvmMetrics());
-        AdminServer admin =
-            AdminServer.start(0)
+        HealthServer admin =
+            HealthServer.start(new java.net.InetSocketAddress(0))
                 .check("/healthz", operator::isLive)
                 .check("/readyz", operator::isReady)) {
       assertThat(get(admin, "/healthz")).isEqualTo(200);
@@ -269,7 +269,7 @@ class MailTlsOperatorTest {
     return policy;
   }
 
-  private static int get(AdminServer admin, String path) throws Exception {
+  private static int get(HealthServer admin, String path) throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
