@@ -10,12 +10,19 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** One sending server, known by the addresses it sends from, its EHLO names, or both. */
+/**
+ * One sending server, known by the addresses it sends from (and, behind a shared address, its EHLO
+ * names too); or, explicitly and with less trust, by its EHLO names alone.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     fieldPath = ".addresses",
-    value = "has(self.addresses) || has(self.ehloNames)",
-    message = "a sender needs addresses or ehloNames (or both) to be recognised")
+    value =
+        "has(self.addresses) ? !(has(self.ehloNameOnly) && self.ehloNameOnly)"
+            + " : (has(self.ehloNames) && has(self.ehloNameOnly) && self.ehloNameOnly)",
+    message =
+        "a sender needs addresses: an EHLO name is a claim any client can make. A sender known by"
+            + " ehloNames alone must say ehloNameOnly: true (then its findings are never critical)")
 public record SenderSpec(
     @JsonPropertyDescription(
             "A name for the sender, unique in the policy: it names the sender in status, Events"
@@ -39,7 +46,13 @@ public record SenderSpec(
             "The sender's mail software, for the remediation text: Exchange, Postfix, Exim or"
                 + " Other (all three).")
         @Default("Other")
-        Software software) {
+        Software software,
+    @JsonPropertyDescription(
+            "True for a sender known by its ehloNames alone, without addresses. Any client can say"
+                + " a name, so such a sender's findings never raise a critical verdict: what would"
+                + " be OutdatedTLS or StartTLSNotUsed is Inconclusive. Give addresses wherever you"
+                + " can.")
+        Boolean ehloNameOnly) {
 
   private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
   static final String EHLO_NAME_PATTERN = "^(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*$";

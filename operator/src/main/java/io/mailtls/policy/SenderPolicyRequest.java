@@ -51,8 +51,16 @@ public final class SenderPolicyRequest {
         }
       }
       List<String> names = Objects.requireNonNullElse(sender.ehloNames(), List.of());
-      if (addresses.isEmpty() && names.isEmpty()) {
-        problems.add("spec.senders[" + i + "]: a sender needs addresses or ehloNames");
+      boolean nameOnly = Boolean.TRUE.equals(sender.ehloNameOnly());
+      if (addresses.isEmpty() && !(nameOnly && !names.isEmpty())) {
+        problems.add(
+            "spec.senders["
+                + i
+                + "].addresses: a sender needs addresses (an EHLO name is a claim any client can"
+                + " make), or ehloNames and ehloNameOnly: true");
+      } else if (!addresses.isEmpty() && nameOnly) {
+        problems.add(
+            "spec.senders[" + i + "].ehloNameOnly: applies only to a sender without addresses");
       }
       senders.add(new ExpectedSender(sender.name(), ranges, names, software(sender.software())));
     }

@@ -208,7 +208,8 @@ final class SmtpSession {
   }
 
   private void ehlo(String argument, boolean extended) throws IOException {
-    ehloName = ServerText.clean(argument.isEmpty() ? null : argument, 253);
+    // Escaped, not cleaned: a name with a NUL or a control byte in it is not the name without it.
+    ehloName = ServerText.escaped(argument.isEmpty() ? null : argument, 253);
     stage = Stage.GREETED;
     this.extended = extended;
     String name = settings.hostName();

@@ -25,6 +25,14 @@ public record ExpectedSender(
         && (ehloNames.isEmpty() || ehloMatches(session.ehloName()));
   }
 
+  /**
+   * A sender known by its EHLO names alone (the policy says so: ehloNameOnly), which any client can
+   * claim: its findings are never critical.
+   */
+  public boolean knownByNameOnly() {
+    return addresses.isEmpty();
+  }
+
   /** Whether one of this sender's address ranges holds the address (false when it has none). */
   public boolean hasAddress(String clientAddress) {
     return !addresses.isEmpty() && addressMatches(clientAddress);

@@ -260,12 +260,23 @@ public final class SenderEvaluator {
       SenderVerdict verdict,
       String message,
       SessionRecord evidence) {
-    return new SenderAssessment(
-        sender.name(),
-        verdict,
-        message,
-        SenderRemediation.forVerdict(verdict, sender.software(), requirements.minimumVersion()),
-        evidence);
+    String remediation =
+        SenderRemediation.forVerdict(verdict, sender.software(), requirements.minimumVersion());
+    if (sender.knownByNameOnly()
+        && (verdict == SenderVerdict.OUTDATED_TLS || verdict == SenderVerdict.NO_STARTTLS)) {
+      // Any client can say the sender's name: what it shows is told, never held against the
+      // sender as a critical finding.
+      return new SenderAssessment(
+          sender.name(),
+          SenderVerdict.INCONCLUSIVE,
+          "known by its EHLO name alone, which any client can claim, so not held against it as "
+              + verdict.reason()
+              + ": "
+              + message,
+          remediation,
+          evidence);
+    }
+    return new SenderAssessment(sender.name(), verdict, message, remediation, evidence);
   }
 
   private static String describe(Duration age) {

@@ -33,4 +33,30 @@ public final class ServerText {
     String result = out.toString().strip();
     return raw.length() > maxLength && result.length() == maxLength ? result + "…" : result;
   }
+
+  /**
+   * Like {@link #clean}, but a control, surrogate or invisible format character is shown as {@code
+   * \xNN} or a backslash, u and four hex digits instead of left out: for a name that is compared
+   * with others (an EHLO name), where {@code mx.victim<NUL>.test} must not become {@code
+   * mx.victim.test}.
+   */
+  public static String escaped(String raw, int maxLength) {
+    if (raw == null) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(Math.min(raw.length(), maxLength));
+    for (int i = 0; i < raw.length() && out.length() < maxLength; i++) {
+      char c = raw.charAt(i);
+      if (Character.isISOControl(c)
+          || Character.isSurrogate(c)
+          || Character.getType(c) == Character.FORMAT) {
+        out.append(
+            c < 0x100 ? String.format("\\x%02X", (int) c) : String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    String result = out.length() > maxLength ? out.substring(0, maxLength) : out.toString();
+    return raw.length() > maxLength && result.length() == maxLength ? result + "…" : result;
+  }
 }

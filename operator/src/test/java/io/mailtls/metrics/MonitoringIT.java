@@ -153,7 +153,7 @@ class MonitoringIT {
         metadata: {name: onprem, namespace: mail}
         spec:
           senders:
-            - {name: legacy, ehloNames: [legacy.sender.test]}
+            - {name: legacy, addresses: ["127.0.0.0/8"], ehloNames: [legacy.sender.test]}
             - {name: branch, addresses: ["192.0.2.0/24"]}
         """);
     ReceiverLimits limits = ReceiverLimits.defaults();

@@ -134,6 +134,21 @@ class TestReceiverTest {
                 SessionOutcome.CERTIFICATE_REJECTED, TlsVersion.TLS_1_2));
   }
 
+  /** A NUL or a control byte in the EHLO name is shown, never dropped to glue a known name. */
+  @Test
+  void controlBytesInTheEhloNameAreKeptVisible() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.raw("EHLO mx.victim\u0000.te\u001bst\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      sender.reply();
+      sender.send("QUIT");
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.ehloName()).isEqualTo("mx.victim\\x00.te\\x1Bst");
+  }
+
   @Test
   void mailWithoutStarttlsIsRefusedAsExchangeOnlineDoes() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE);

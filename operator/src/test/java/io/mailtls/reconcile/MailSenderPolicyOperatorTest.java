@@ -72,9 +72,10 @@ class MailSenderPolicyOperatorTest {
                     "exchange01",
                     List.of("127.0.0.1"),
                     List.of("legacy.sender.test"),
-                    SenderSpec.Software.EXCHANGE),
-                new SenderSpec("postfix01", null, List.of("modern.sender.test"), null),
-                new SenderSpec("branch", List.of("192.0.2.0/24"), null, null)),
+                    SenderSpec.Software.EXCHANGE,
+                    null),
+                new SenderSpec("postfix01", null, List.of("modern.sender.test"), null, true),
+                new SenderSpec("branch", List.of("192.0.2.0/24"), null, null, null)),
             null,
             null,
             null));
@@ -174,7 +175,10 @@ class MailSenderPolicyOperatorTest {
     policy.getMetadata().setNamespace(TestingPolicies.NAMESPACE);
     policy.setSpec(
         new MailSenderPolicySpec(
-            List.of(new SenderSpec("anyone", List.of("127.0.0.1"), null, null)), null, null, null));
+            List.of(new SenderSpec("anyone", List.of("127.0.0.1"), null, null, null)),
+            null,
+            null,
+            null));
     client.resource(policy).create();
     try (java.net.ServerSocket taken =
             new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());

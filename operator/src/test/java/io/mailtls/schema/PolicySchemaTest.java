@@ -58,12 +58,14 @@ class PolicySchemaTest {
       delimiter = '|',
       value = {
         "senders: []| spec.senders: ",
-        "senders: [{name: a}]| spec.senders[0].addresses: a sender needs addresses or ehloNames",
+        "senders: [{name: a}]| spec.senders[0].addresses: a sender needs addresses: an EHLO name is a claim any client can make",
+        "senders: [{name: a, ehloNames: [b.example]}]| spec.senders[0].addresses: a sender needs addresses",
+        "senders: [{name: a, addresses: [192.0.2.1], ehloNameOnly: true}]| spec.senders[0].addresses: a sender needs addresses",
         "senders: [{name: a, addresses: [mail.example.com]}]| spec.senders[0].addresses[0]: does not match",
         "senders: [{name: a, ehloNames: ['mail example']}]| spec.senders[0].ehloNames[0]: does not match",
         "senders: [{name: A, addresses: [192.0.2.1]}]| spec.senders[0].name: does not match",
         "senders: [{name: a, addresses: [192.0.2.1], software: Sendmail}]| spec.senders[0].software: does not have a value in the enumeration",
-        "senders: [{name: a, addresses: [192.0.2.1]}, {name: a, ehloNames: [b.example]}]| spec.senders: senders must have unique names",
+        "senders: [{name: a, addresses: [192.0.2.1]}, {name: a, ehloNames: [b.example], ehloNameOnly: true}]| spec.senders: senders must have unique names",
         "senders: [{name: a, addresses: [192.0.2.1]}], maxRecordAge: 30s| spec.maxRecordAge: maxRecordAge must be between 1m and 2160h",
         "senders: [{name: a, addresses: [192.0.2.1]}], minimumVersion: TLSv1.0| spec.minimumVersion: does not have a value in the enumeration",
       })

@@ -291,6 +291,44 @@ class SenderEvaluatorTest {
     assertThat(assessment.message()).endsWith("; it then retried without STARTTLS");
   }
 
+  /**
+   * A sender known by its EHLO name alone: any address can say that name. What such sessions show
+   * is told, but never as a critical verdict.
+   */
+  @Test
+  void aSenderKnownByNameAloneIsNeverCritical() {
+    ExpectedSender byName =
+        new ExpectedSender("mx", List.of(), List.of("mx.victim.test"), SenderSoftware.POSTFIX);
+    SessionRecord claimed =
+        session(
+            "203.0.113.66",
+            "mx.victim.test",
+            Duration.ofMinutes(1),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+
+    SenderAssessment assessment = assess(byName, TLS12, List.of(claimed), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message())
+        .startsWith(
+            "known by its EHLO name alone, which any client can claim, so not held against it as"
+                + " OutdatedTLS: offered up to TLSv1.1: it cannot send");
+    assertThat(assessment.remediation()).contains("smtp_tls_protocols");
+    // The receiver keeps a NUL in the name visible (\\x00): that is not the sender's name.
+    SessionRecord glued =
+        session(
+            "203.0.113.66",
+            "mx.victim\\x00.test",
+            Duration.ofMinutes(1),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    assertThat(assess(byName, TLS12, List.of(glued), NOW).verdict())
+        .isEqualTo(SenderVerdict.NOT_SEEN);
+  }
+
   @Test
   void plaintextIsCompliantWhereThePolicyDoesNotRequireStarttls() {
     SenderRequirements optional =

@@ -63,7 +63,7 @@ class SendingServersIT {
           - {name: legacy, addresses: ["127.0.0.11"], software: Postfix}
           - {name: modern, addresses: ["127.0.0.0/8"], ehloNames: [modern.sender.test]}
           - {name: plain, addresses: ["127.0.0.13/32"], software: Postfix}
-          - {name: absent, ehloNames: ["*.absent.test"]}
+          - {name: absent, ehloNames: ["*.absent.test"], ehloNameOnly: true}
       """;
 
   private static ReceiverCertificate certificate;
