@@ -20,6 +20,7 @@ import java.util.Locale;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.bouncycastle.tls.TlsNoCloseNotifyException;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.LoggerFactory;
@@ -128,13 +129,24 @@ final class SmtpSession {
           new Stopped(
               SessionOutcome.TIMEOUT, "no bytes from the sender for " + limits.idleTimeout()));
     } catch (IOException e) {
-      return end(
-          new Left(socket.isClosed() ? "the session ran out of time" : "the connection broke"));
+      return end(new Left(howItBroke(e)));
     } catch (RuntimeException e) {
       // A bug of ours or of a library, never the sender's verdict: classified and logged.
       LoggerFactory.getLogger(SmtpSession.class).warn("test session failed unexpectedly", e);
       return end(new Stopped(SessionOutcome.PROTOCOL_VIOLATION, "the receiver failed: " + e));
     }
+  }
+
+  /**
+   * Why reading or writing failed: a sender that closed the connection without TLS's close_notify
+   * (Bouncy Castle then closes the socket itself), the session's deadline (which closes the
+   * socket), or a connection that broke.
+   */
+  private String howItBroke(IOException e) {
+    if (e instanceof TlsNoCloseNotifyException) {
+      return "the sender closed the connection";
+    }
+    return socket.isClosed() ? "the session ran out of time" : "the connection broke";
   }
 
   private SessionRecord dialogue() throws IOException {

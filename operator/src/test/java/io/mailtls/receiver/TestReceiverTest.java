@@ -149,6 +149,26 @@ class TestReceiverTest {
     assertThat(record.ehloName()).isEqualTo("mx.victim\\x00.te\\x1Bst");
   }
 
+  /**
+   * A sender that hangs up after the handshake closed the connection; it did not run out of time.
+   */
+  @Test
+  void aSenderThatHangsUpAfterTheHandshakeIsNotSaidToHaveRunOutOfTime() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO abrupt.sender.test");
+      sender.send("STARTTLS");
+      sender.startTls("receiver.test", "TLSv1.3");
+      sender.send("EHLO abrupt.sender.test");
+      sender.hangUp();
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.TLS_NEGOTIATED);
+    assertThat(record.detail()).isEqualTo("the sender closed the connection after the handshake");
+  }
+
   @Test
   void mailWithoutStarttlsIsRefusedAsExchangeOnlineDoes() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE);

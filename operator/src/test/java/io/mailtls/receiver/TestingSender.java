@@ -18,12 +18,14 @@ import javax.net.ssl.X509TrustManager;
 /** A scripted SMTP client for receiver tests: plaintext, then JSSE TLS after STARTTLS. */
 public final class TestingSender implements AutoCloseable {
   private Socket socket;
+  private Socket tcp;
   private BufferedReader in;
   private OutputStream out;
 
   public TestingSender(int port) throws IOException {
     socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    tcp = socket;
     socket.setSoTimeout(10_000);
     attach();
   }
@@ -91,6 +93,11 @@ public final class TestingSender implements AutoCloseable {
     tls.startHandshake();
     socket = tls;
     attach();
+  }
+
+  /** Closes the TCP connection under TLS without a close_notify, as many senders do. */
+  public void hangUp() throws IOException {
+    tcp.close();
   }
 
   public String negotiatedProtocol() {
