@@ -31,4 +31,14 @@ public final class DomainAssessments {
             + " most preferred were probed (the limit), so the others are not observed",
         Remediation.MX_LIMIT);
   }
+
+  public static Assessment mxTargetIsAddress(String host) {
+    return new Assessment(
+        Verdict.UNREACHABLE,
+        "the MX record names "
+            + host
+            + ", an address, where RFC 5321 requires a host name: sending servers do not deliver"
+            + " to it, so it was not probed",
+        Remediation.MX_TARGET_NAME);
+  }
 }

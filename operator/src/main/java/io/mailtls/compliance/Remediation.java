@@ -23,6 +23,11 @@ final class Remediation {
           + " look up the MX records cannot deliver mail to the domain either.";
 
   /** For a mail domain with more MX hosts than are probed. */
+  static final String MX_TARGET_NAME =
+      "Point the MX record at a host name that has A/AAAA records (mx1.example.com), not at an"
+          + " address: RFC 5321 (section 5.1) requires a name there, and sending servers such as"
+          + " Postfix and Exchange Online do not deliver to an MX that names an address.";
+
   static final String MX_LIMIT =
       "List the MX hosts beyond the limit as endpoints of their own (smtp://host) to have them"
           + " probed.";

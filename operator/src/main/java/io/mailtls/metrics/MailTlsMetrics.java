@@ -108,8 +108,12 @@ public final class MailTlsMetrics {
   public void recordRound(List<EndpointOutcome> outcomes) {
     for (EndpointOutcome outcome : outcomes) {
       String protocol = outcome.result().endpoint().protocol().scheme();
-      boolean probed = outcome.origin() == null || outcome.origin().preference() != null;
-      if (probed) { // a domain's own entry (null MX, failed look-up) took no probe
+      // A domain's own entry (null MX, failed look-up) and an MX host that is an address took no
+      // probe.
+      boolean probed =
+          (outcome.origin() == null || outcome.origin().preference() != null)
+              && !outcome.result().versions().isEmpty();
+      if (probed) {
         Timer.builder(PROBE_DURATION)
             .description("How long probing one endpoint (all its versions) took")
             .tag("protocol", protocol)

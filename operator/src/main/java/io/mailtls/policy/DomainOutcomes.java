@@ -37,6 +37,17 @@ final class DomainOutcomes {
         DomainAssessments.lookupFailed(domain.name(), problem.detail()));
   }
 
+  /** An MX record whose target is an address literal: not a mail host anyone delivers to. */
+  static EndpointOutcome mxTargetIsAddress(MailDomain domain, String host, int preference) {
+    Target target = mxTarget(domain, host);
+    return new EndpointOutcome(
+        target,
+        new MxOrigin(domain.name(), preference),
+        EndpointResult.notProbed(target, List.of(), null, Instant.now()),
+        DomainAssessments.mxTargetIsAddress(host),
+        List.of());
+  }
+
   static EndpointOutcome tooManyMxHosts(MailDomain domain, int found, List<TlsVersion> versions) {
     return decided(
         domain, null, List.of(), DomainAssessments.tooManyMxHosts(found, MailDns.MAX_MX_HOSTS));

@@ -3,6 +3,7 @@ package io.mailtls.policy;
 import io.mailtls.compliance.ComplianceEvaluator;
 import io.mailtls.compliance.CompliancePolicy;
 import io.mailtls.compliance.EndpointAssessment;
+import io.mailtls.dns.AddressText;
 import io.mailtls.dns.MailDomain;
 import io.mailtls.dns.MxHost;
 import io.mailtls.dns.MxLookup;
@@ -196,9 +197,12 @@ public final class ProbeRound {
         List<Entry> entries = new ArrayList<>();
         for (MxHost host : hosts.hosts()) {
           entries.add(
-              new Entry.ToProbe(
-                  DomainOutcomes.mxTarget(domain, host.name()),
-                  new MxOrigin(domain.name(), host.preference())));
+              AddressText.isLiteral(host.name())
+                  ? new Entry.Decided(
+                      DomainOutcomes.mxTargetIsAddress(domain, host.name(), host.preference()))
+                  : new Entry.ToProbe(
+                      DomainOutcomes.mxTarget(domain, host.name()),
+                      new MxOrigin(domain.name(), host.preference())));
         }
         if (hosts.found() > hosts.hosts().size()) {
           entries.add(

@@ -87,6 +87,32 @@ class DomainRoundTest {
     return new PolicyRound(probeRound, clock).next(spec, 1, previous).status();
   }
 
+  /** RFC 5321 wants a host name in an MX record; senders do not deliver to an address there. */
+  @Test
+  void anMxRecordThatNamesAnAddressIsSaidSoAndNotProbed() {
+    dns.answer(
+        "literal.test",
+        Type.MX,
+        mx("literal.test", 10, "127.0.0.9"),
+        mx("literal.test", 20, "mx1.mail.test"));
+
+    MailEndpointPolicyStatus status = probe(null, "mx://literal.test:" + closedPort);
+
+    assertThat(status.endpoints())
+        .extracting(EndpointStatus::target, EndpointStatus::verdict, EndpointStatus::failure)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "smtp://127.0.0.9:" + closedPort, "Unreachable", null),
+            org.assertj.core.groups.Tuple.tuple(
+                "smtp://mx1.mail.test:" + closedPort, "Unreachable", "ConnectionRefused"));
+    assertThat(status.endpoints().getFirst().message())
+        .isEqualTo(
+            "the MX record names 127.0.0.9, an address, where RFC 5321 requires a host name:"
+                + " sending servers do not deliver to it, so it was not probed");
+    assertThat(status.endpoints().getFirst().remediation()).startsWith("Point the MX record at");
+    assertThat(status.endpoints().getFirst().acceptedVersions()).isNullOrEmpty();
+  }
+
   @Test
   void everyKindOfMailDomainIsAnEntryOfItsOwn() {
     MailEndpointPolicyStatus status =
