@@ -26,15 +26,14 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -322,12 +321,7 @@ public final class MailDns {
       }
       return problem(
           DnsProblem.Kind.SERVER_FAILURE,
-          what
-              + ": "
-              + describe()
-              + " did not answer ("
-              + (cause instanceof IOException ? cause.getMessage() : String.valueOf(cause))
-              + ")");
+          what + ": " + describe() + " did not answer (" + describe(cause) + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return problem(DnsProblem.Kind.UNSPECIFIED, what + ": interrupted");
@@ -386,14 +380,22 @@ public final class MailDns {
   }
 
   private Resolver resolver(Duration timeout) {
-    if (server == null) {
-      return Lookup.getDefaultResolver();
-    }
-    // Retried over UDP within the timeout: one lost packet must not make a host unreachable.
-    SimpleResolver simple = new SimpleResolver(server);
-    simple.setTimeout(timeout.dividedBy(4));
-    ExtendedResolver resolver = new ExtendedResolver(List.of(simple));
-    resolver.setRetries(3);
+    List<InetSocketAddress> servers =
+        server == null ? ResolverConfig.getCurrentConfig().servers() : List.of(server);
+    // Each server gets a share of the timeout; each asks again within it (one lost packet must
+    // not make a host unreachable), and takes only the reply to its own query.
+    Duration share = timeout.dividedBy(Math.max(1, servers.size()));
+    ExtendedResolver resolver =
+        new ExtendedResolver(
+            servers.stream()
+                .map(
+                    address -> {
+                      OwnReplyResolver own = new OwnReplyResolver(address);
+                      own.setTimeout(share);
+                      return (Resolver) own;
+                    })
+                .toList());
+    resolver.setRetries(1);
     resolver.setTimeout(timeout);
     return resolver;
   }
@@ -408,6 +410,12 @@ public final class MailDns {
         || (cause instanceof IOException
             && cause.getMessage() != null
             && cause.getMessage().toLowerCase(Locale.ROOT).contains("timed out"));
+  }
+
+  /** A failure for people: its message, or what it is when it has none (EOFException, say). */
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
   }
 
   private DnsProblem timedOut(String name, String type) {

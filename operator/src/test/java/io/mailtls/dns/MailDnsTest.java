@@ -231,6 +231,35 @@ class MailDnsTest {
         .endsWith("answered with an alias chain that loops or does not end");
   }
 
+  /** A forged reply that wins the race does not end the look-up: the real answer still counts. */
+  @Test
+  void aReplyWithAnotherIdIsSkippedAndTheRealAnswerTaken() throws Exception {
+    server
+        .answer("real.test", Type.A, a("real.test", "127.0.0.2"))
+        .forgeFirst("real.test", Type.A, a("real.test", "127.0.0.66"))
+        .forgeFirst("real.test", Type.AAAA, aaaa("real.test", "::66"));
+
+    assertThat(dns.addresses("real.test", TIMEOUT))
+        .isEqualTo(
+            new AddressLookup.Found(java.util.List.of(InetAddress.getByName("127.0.0.2")), null));
+  }
+
+  /**
+   * A truncated answer is asked again over TCP; when that fails too, the reason is told, whatever
+   * exception carried it (one without a message read "did not answer (null)").
+   */
+  @Test
+  void aTruncatedAnswerWhoseTcpRetryFailsIsAServerFailureThatSaysWhy() throws Exception {
+    server.truncate("big.test", Type.MX);
+
+    MxLookup.Failed failed = (MxLookup.Failed) dns.mx("big.test", TIMEOUT);
+
+    assertThat(failed.problem().kind()).isEqualTo(DnsProblem.Kind.SERVER_FAILURE);
+    assertThat(failed.problem().detail())
+        .startsWith("big.test MX: " + dns.describe() + " did not answer (")
+        .doesNotContain("(null)");
+  }
+
   @Test
   void aHostListedTwiceIsOneEndpointAtItsBestPreference() {
     server.answer(

@@ -35,6 +35,9 @@ public final class TestingDnsServer implements AutoCloseable {
   private final Map<Key, Integer> failures = new ConcurrentHashMap<>();
   private final Set<Key> silent = ConcurrentHashMap.newKeySet();
   private final Set<Key> referrals = ConcurrentHashMap.newKeySet();
+  private final Map<Key, Record> forgeries = new ConcurrentHashMap<>();
+  private final Set<Key> truncated = ConcurrentHashMap.newKeySet();
+  private java.net.ServerSocket tcp;
   private final Thread loop;
 
   private TestingDnsServer() throws SocketException {
@@ -64,6 +67,38 @@ public final class TestingDnsServer implements AutoCloseable {
   /** Answers as a server that neither knows the zone nor recurses: no AA, no RA, no answer. */
   public TestingDnsServer refer(String name, int type) {
     referrals.add(key(name, type));
+    return this;
+  }
+
+  /**
+   * Answers as an off-path forger and the real server would: first a reply with another id and an
+   * address of the forger's choice, then the real answer.
+   */
+  public TestingDnsServer forgeFirst(String name, int type, Record forged) {
+    forgeries.put(key(name, type), forged);
+    return this;
+  }
+
+  /**
+   * Answers with the truncated flag and nothing else, so the client must ask over TCP; over TCP the
+   * server (on the same port) accepts the connection and closes it without an answer.
+   */
+  public TestingDnsServer truncate(String name, int type) throws IOException {
+    truncated.add(key(name, type));
+    if (tcp == null) {
+      tcp = new java.net.ServerSocket(socket.getLocalPort(), 50, InetAddress.getLoopbackAddress());
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!tcp.isClosed()) {
+                  try {
+                    tcp.accept().close();
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              });
+    }
     return this;
   }
 
@@ -116,6 +151,16 @@ public final class TestingDnsServer implements AutoCloseable {
         if (silent.contains(key)) {
           continue;
         }
+        Record forged = forgeries.get(key);
+        if (forged != null) {
+          Message forgery = new Message((query.getHeader().getID() + 1) & 0xFFFF);
+          forgery.getHeader().setFlag(Flags.QR);
+          forgery.getHeader().setFlag(Flags.AA);
+          forgery.addRecord(question, Section.QUESTION);
+          forgery.addRecord(forged, Section.ANSWER);
+          byte[] wire = forgery.toWire();
+          socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+        }
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
         if (!referrals.contains(key)) {
@@ -123,7 +168,9 @@ public final class TestingDnsServer implements AutoCloseable {
         }
         response.addRecord(question, Section.QUESTION);
         Integer failure = failures.get(key);
-        if (referrals.contains(key)) {
+        if (truncated.contains(key)) {
+          response.getHeader().setFlag(Flags.TC);
+        } else if (referrals.contains(key)) {
           // NOERROR and nothing: what a referral looks like to a stub resolver
         } else if (failure != null) {
           response.getHeader().setRcode(failure);
@@ -145,6 +192,13 @@ public final class TestingDnsServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     socket.close();
+    if (tcp != null) {
+      try {
+        tcp.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
     loop.join();
   }
 }
