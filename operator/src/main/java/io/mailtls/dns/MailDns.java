@@ -382,16 +382,16 @@ public final class MailDns {
   private Resolver resolver(Duration timeout) {
     List<InetSocketAddress> servers =
         server == null ? ResolverConfig.getCurrentConfig().servers() : List.of(server);
-    // Each server gets a share of the timeout; each asks again within it (one lost packet must
-    // not make a host unreachable), and takes only the reply to its own query.
-    Duration share = timeout.dividedBy(Math.max(1, servers.size()));
+    // The first server may take the whole timeout (a slow recursion is not a failure); it asks
+    // again within it (one lost packet must not make a host unreachable) and takes only the reply
+    // to its own query. The next is asked when one fails at once (nothing listens there).
     ExtendedResolver resolver =
         new ExtendedResolver(
             servers.stream()
                 .map(
                     address -> {
                       OwnReplyResolver own = new OwnReplyResolver(address);
-                      own.setTimeout(share);
+                      own.setTimeout(timeout);
                       return (Resolver) own;
                     })
                 .toList());

@@ -11,11 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 
@@ -24,10 +28,19 @@ import org.xbill.DNS.TSIG;
  * SimpleResolver). It takes only the reply to its own query: a datagram with another id or another
  * question (a forgery that raced the real answer, a late answer to an earlier query, garbage) is
  * skipped and the real answer still waited for; dnsjava's SimpleResolver fails the query on the
- * first such datagram. The query is sent again every quarter of the timeout, since UDP may lose it.
+ * first such datagram. The query is sent again every quarter of the timeout, since UDP may lose it,
+ * and carries EDNS0 (1,232 bytes, RFC 9715's size) as dnsjava's own resolver did.
  */
 final class OwnReplyResolver implements Resolver {
   private static final int MAX_DATAGRAM = 65_535;
+  private static final int EDNS_PAYLOAD = 1232;
+
+  /**
+   * The receive below blocks its thread for up to the timeout: never a thread of the executor the
+   * caller hands in (dnsjava's ExtendedResolver hands in the common fork-join pool, one thread on a
+   * two-core machine, which a policy's parallel look-ups would starve).
+   */
+  private static final Executor QUERIES = Executors.newVirtualThreadPerTaskExecutor();
 
   private final InetSocketAddress server;
   private Duration timeout = Duration.ofSeconds(10);
@@ -47,7 +60,7 @@ final class OwnReplyResolver implements Resolver {
   }
 
   @Override
-  public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+  public CompletionStage<Message> sendAsync(Message query, Executor ignored) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -56,14 +69,18 @@ final class OwnReplyResolver implements Resolver {
             throw new CompletionException(e);
           }
         },
-        executor);
+        QUERIES);
   }
 
   @Override
   public Message send(Message query) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long resendEvery = Math.max(timeout.toNanos() / 4, Duration.ofMillis(100).toNanos());
-    byte[] wire = query.toWire();
+    Message sent = query.clone();
+    if (sent.getOPT() == null) {
+      sent.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+    }
+    byte[] wire = sent.toWire();
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.connect(server);
       long nextSend = System.nanoTime();
@@ -101,14 +118,21 @@ final class OwnReplyResolver implements Resolver {
     }
   }
 
-  /** The reply to this query: its id, a response, and the same question. */
+  /**
+   * The reply to this query: its id, a response, and the same question; or an error with no
+   * question at all (some servers answer REFUSED or FORMERR so).
+   */
   private static boolean answers(Message reply, Message query) {
+    if (reply.getHeader().getID() != query.getHeader().getID()
+        || !reply.getHeader().getFlag(Flags.QR)) {
+      return false;
+    }
     Record asked = query.getQuestion();
     Record answered = reply.getQuestion();
-    return reply.getHeader().getID() == query.getHeader().getID()
-        && reply.getHeader().getFlag(Flags.QR)
-        && answered != null
-        && answered.getName().equals(asked.getName())
+    if (answered == null) {
+      return reply.getRcode() != Rcode.NOERROR;
+    }
+    return answered.getName().equals(asked.getName())
         && answered.getType() == asked.getType()
         && answered.getDClass() == asked.getDClass();
   }

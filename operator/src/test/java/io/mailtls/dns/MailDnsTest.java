@@ -260,6 +260,28 @@ class MailDnsTest {
         .doesNotContain("(null)");
   }
 
+  /**
+   * A policy's look-ups run at once, each waiting for a resolver that takes its time: none may wait
+   * for another's thread (on two cores the common fork-join pool has one).
+   */
+  @Test
+  void manySlowLookUpsAtOnceAllGetTheirAnswer() throws Exception {
+    for (int i = 0; i < 16; i++) {
+      server
+          .answer("slow" + i + ".test", Type.MX, mx("slow" + i + ".test", 10, "mx.slow.test"))
+          .slow("slow" + i + ".test", Type.MX, Duration.ofMillis(300));
+    }
+    try (var lookups = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var results =
+          IntStream.range(0, 16)
+              .mapToObj(i -> lookups.submit(() -> dns.mx("slow" + i + ".test", TIMEOUT)))
+              .toList();
+      for (var result : results) {
+        assertThat(result.get()).isInstanceOf(MxLookup.Hosts.class);
+      }
+    }
+  }
+
   @Test
   void aHostListedTwiceIsOneEndpointAtItsBestPreference() {
     server.answer(

@@ -38,6 +38,7 @@ public final class TestingDnsServer implements AutoCloseable {
   private final Map<Key, Record> forgeries = new ConcurrentHashMap<>();
   private final Set<Key> truncated = ConcurrentHashMap.newKeySet();
   private java.net.ServerSocket tcp;
+  private final Map<Key, java.time.Duration> delays = new ConcurrentHashMap<>();
   private final Thread loop;
 
   private TestingDnsServer() throws SocketException {
@@ -99,6 +100,12 @@ public final class TestingDnsServer implements AutoCloseable {
                 }
               });
     }
+    return this;
+  }
+
+  /** Answers after {@code delay}, as a resolver that recurses does (other queries meanwhile). */
+  public TestingDnsServer slow(String name, int type, java.time.Duration delay) {
+    delays.put(key(name, type), delay);
     return this;
   }
 
@@ -180,7 +187,22 @@ public final class TestingDnsServer implements AutoCloseable {
           response.getHeader().setRcode(Rcode.NXDOMAIN);
         }
         byte[] wire = response.toWire();
-        socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+        java.net.SocketAddress client = packet.getSocketAddress();
+        java.time.Duration delay = delays.get(key);
+        if (delay == null) {
+          socket.send(new DatagramPacket(wire, wire.length, client));
+        } else {
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(delay);
+                      socket.send(new DatagramPacket(wire, wire.length, client));
+                    } catch (IOException | InterruptedException e) {
+                      // closed meanwhile
+                    }
+                  });
+        }
       } catch (IOException closedOrBroken) {
         if (socket.isClosed()) {
           return;
