@@ -72,11 +72,18 @@ public final class SessionLog {
   }
 
   private synchronized void remember(SessionRecord record) {
-    pool(record.clientAddress()).add(record, maxPerAddress, maxRecords);
-  }
-
-  private Pool pool(String clientAddress) {
-    return expected.contains(clientAddress) ? reserved : others;
+    String address = record.clientAddress();
+    if (!expected.contains(address)) {
+      others.add(record, maxPerAddress, maxRecords);
+      return;
+    }
+    // An address that became expected (a policy was read or edited after its first sessions)
+    // brings what the other pool holds of it, and when that pool may have forgotten some of it:
+    // the reserved pool's marks alone decide for it from now on.
+    if (!reserved.knows(address) || others.byAddress.containsKey(address)) {
+      reserved.adopt(address, others.release(address));
+    }
+    reserved.add(record, maxPerAddress, maxRecords);
   }
 
   /** Every remembered session, newest first. */
@@ -88,19 +95,23 @@ public final class SessionLog {
     return all;
   }
 
-  /** The remembered sessions, and where the memory of each client has gaps. */
+  /**
+   * The remembered sessions, and where the memory of each client has gaps: for an expected sender's
+   * address, from its own pool only, so that strangers (a neighbour in its IPv6 /64, a flood)
+   * cannot make its sessions look incomplete.
+   */
   public synchronized SessionHistory history() {
-    Map<String, Instant> marks = new HashMap<>(others.forgotten);
-    reserved.forgotten.forEach((client, mark) -> marks.merge(client, mark, SessionLog::later));
-    Instant othersFloor = others.forgottenByAll;
+    Map<String, Instant> reservedMarks = new HashMap<>(reserved.forgotten);
+    Map<String, Instant> othersMarks = new HashMap<>(others.forgotten);
     Instant reservedFloor = reserved.forgottenByAll;
+    Instant othersFloor = others.forgottenByAll;
     ExpectedAddresses expectedNow = expected;
     return new SessionHistory(
         sessions(),
         address ->
-            later(
-                marks.get(ClientKey.of(address)),
-                expectedNow.contains(address) ? reservedFloor : othersFloor));
+            expectedNow.contains(address)
+                ? later(reservedMarks.get(ClientKey.of(address)), reservedFloor)
+                : later(othersMarks.get(ClientKey.of(address)), othersFloor));
   }
 
   public synchronized int size() {
@@ -115,6 +126,9 @@ public final class SessionLog {
   private static Instant later(Instant a, Instant b) {
     return a == null ? b : b == null || a.isAfter(b) ? a : b;
   }
+
+  /** What a pool held of one address: its sessions, newest first, and its forgotten mark. */
+  private record Trace(Deque<SessionRecord> sessions, Instant forgottenUpTo) {}
 
   /** One pool of sessions: by exact address, newest first, the least recently active first. */
   private static final class Pool {
@@ -139,7 +153,7 @@ public final class SessionLog {
       }
       sessions.addFirst(record);
       size++;
-      if (sessions.size() > maxPerAddress) {
+      while (sessions.size() > maxPerAddress) {
         forget(sessions.removeLast(), maxRecords);
       }
       byAddress.put(client, sessions); // now the most recently active
@@ -162,6 +176,41 @@ public final class SessionLog {
         Iterator<Instant> oldestMark = forgotten.values().iterator();
         forgottenByAll = later(forgottenByAll, oldestMark.next());
         oldestMark.remove();
+      }
+    }
+
+    /** Whether this pool holds sessions of the address, or marks of its client. */
+    boolean knows(String address) {
+      return byAddress.containsKey(address) || forgotten.containsKey(ClientKey.of(address));
+    }
+
+    /**
+     * Gives up the address's sessions, with the latest this pool may have forgotten of its client
+     * (its mark, or the floor of marks it no longer keeps); the mark stays for the neighbours.
+     */
+    Trace release(String address) {
+      Deque<SessionRecord> sessions = byAddress.remove(address);
+      if (sessions != null) {
+        size -= sessions.size();
+      }
+      return new Trace(
+          sessions == null ? new ArrayDeque<>() : sessions,
+          later(forgotten.get(ClientKey.of(address)), forgottenByAll));
+    }
+
+    void adopt(String address, Trace trace) {
+      if (!trace.sessions().isEmpty()) {
+        List<SessionRecord> merged = new ArrayList<>(trace.sessions());
+        Deque<SessionRecord> mine = byAddress.remove(address);
+        if (mine != null) {
+          merged.addAll(mine);
+        }
+        merged.sort(Comparator.comparing(SessionRecord::startedAt).reversed());
+        byAddress.put(address, new ArrayDeque<>(merged));
+        size += trace.sessions().size();
+      }
+      if (trace.forgottenUpTo() != null) {
+        forgotten.merge(ClientKey.of(address), trace.forgottenUpTo(), SessionLog::later);
       }
     }
 

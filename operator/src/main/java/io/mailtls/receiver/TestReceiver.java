@@ -107,10 +107,13 @@ public final class TestReceiver implements AutoCloseable {
   }
 
   private void admit(Socket socket) {
-    String client = ClientKey.of(socket.getInetAddress());
     ReceiverLimits limits = settings.limits();
     ExpectedAddresses expected = log.expected();
-    boolean stranger = !expected.contains(AddressText.of(socket.getInetAddress()));
+    String address = AddressText.of(socket.getInetAddress());
+    boolean stranger = !expected.contains(address);
+    // An expected sender's limit per client is its own address's: a neighbour in its IPv6 /64
+    // must not use it up.
+    String client = stranger ? ClientKey.of(socket.getInetAddress()) : address;
     int all = active.incrementAndGet();
     int strangersNow = stranger ? strangers.incrementAndGet() : 0;
     int fromClient = activeByClient.merge(client, 1, Integer::sum);

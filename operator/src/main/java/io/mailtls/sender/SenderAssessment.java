@@ -13,4 +13,10 @@ public record SenderAssessment(
     SenderVerdict verdict,
     String message,
     String remediation,
-    SessionRecord evidence) {}
+    SessionRecord evidence) {
+
+  /** The same finding under another verdict: its remediation and evidence stay. */
+  SenderAssessment as(SenderVerdict otherVerdict, String otherMessage) {
+    return new SenderAssessment(sender, otherVerdict, otherMessage, remediation, evidence);
+  }
+}

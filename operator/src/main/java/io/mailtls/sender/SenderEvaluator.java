@@ -32,10 +32,70 @@ public final class SenderEvaluator {
    */
   public static SenderAssessment assess(
       ExpectedSender sender, SenderRequirements requirements, SessionHistory history, Instant now) {
+    SenderAssessment judged = judge(sender, requirements, history, now);
+    return sender.knownByNameOnly()
+        ? asClaimed(judged, sender, requirements, history, now)
+        : judged;
+  }
+
+  /**
+   * A sender known by its EHLO name alone: any client can say that name, so what its sessions show
+   * is told but never held against it as a critical verdict, and it is Compliant only while no
+   * session that claims its name shows otherwise (a claim must not hide the real server's).
+   */
+  private static SenderAssessment asClaimed(
+      SenderAssessment judged,
+      ExpectedSender sender,
+      SenderRequirements requirements,
+      SessionHistory history,
+      Instant now) {
+    String claim = "known by its EHLO name alone, which any client can claim, so ";
+    if (judged.verdict() == SenderVerdict.OUTDATED_TLS
+        || judged.verdict() == SenderVerdict.NO_STARTTLS) {
+      return judged.as(
+          SenderVerdict.INCONCLUSIVE,
+          claim + "not held against it as " + judged.verdict().reason() + ": " + judged.message());
+    }
+    if (judged.verdict() == SenderVerdict.COMPLIANT) {
+      Instant oldest = now.minus(requirements.maxAge());
+      Optional<SessionRecord> otherwise =
+          history.newestFirst().stream()
+              .filter(s -> !s.startedAt().isBefore(oldest) && sender.matches(s) && telling(s))
+              .filter(
+                  s -> {
+                    SenderVerdict alone =
+                        judge(sender, requirements, SessionHistory.complete(List.of(s)), now)
+                            .verdict();
+                    return alone == SenderVerdict.OUTDATED_TLS
+                        || alone == SenderVerdict.NO_STARTTLS;
+                  })
+              .findFirst();
+      if (otherwise.isPresent()) {
+        return judged.as(
+            SenderVerdict.INCONCLUSIVE,
+            claim
+                + "not Compliant while sessions that claim its name disagree: "
+                + judged.message()
+                + "; but "
+                + otherwise.get().clientAddress()
+                + " at "
+                + otherwise.get().startedAt()
+                + ": "
+                + otherwise.get().outcome()
+                + " ("
+                + otherwise.get().detail()
+                + ")");
+      }
+    }
+    return judged;
+  }
+
+  private static SenderAssessment judge(
+      ExpectedSender sender, SenderRequirements requirements, SessionHistory history, Instant now) {
     Instant oldest = now.minus(requirements.maxAge());
-    // What came just before a session counts even when it is older than the maximum age: a pair
-    // (a STARTTLS and its plaintext retry) must not be cut in half by the age limit.
-    Instant oldestBefore = oldest.minus(FALLBACK_WINDOW);
+    // What came before a session counts even when it is older than the maximum age: a chain (a
+    // higher offer, a lower retry, a plaintext retry) must not be cut by the age limit.
+    Instant oldestBefore = oldest.minus(FALLBACK_WINDOW.multipliedBy(2));
     List<SessionRecord> mine =
         history.newestFirst().stream()
             .filter(s -> s.outcome() != SessionOutcome.BUSY)
@@ -70,6 +130,20 @@ public final class SenderEvaluator {
           latest);
     }
     SessionRecord latest = telling.get(0);
+    if (history.mayMiss(latest.clientAddress(), latest.startedAt())) {
+      // Sessions are remembered in the order they ended: a later one may have gone first.
+      return verdict(
+          sender,
+          requirements,
+          SenderVerdict.INCONCLUSIVE,
+          "the receiver no longer remembers all of this client's sessions since its latest"
+              + " telling one ("
+              + latest.outcome()
+              + ": "
+              + latest.detail()
+              + "), so it is not known to be the latest",
+          latest);
+    }
     if (!latest.outcome().observedPlaintextMail()) {
       return fromTls(sender, requirements, latest, mine, history, "");
     }
@@ -78,6 +152,17 @@ public final class SenderEvaluator {
     Optional<SessionRecord> attempt = previousStartTls(latest, mine);
     if (attempt.isPresent()) {
       SessionRecord tried = attempt.get();
+      if (history.mayMiss(tried.clientAddress(), tried.startedAt())) {
+        return verdict(
+            sender,
+            requirements,
+            SenderVerdict.INCONCLUSIVE,
+            "sent MAIL FROM without STARTTLS ("
+                + latest.detail()
+                + "), but the receiver no longer remembers all of this client's sessions between"
+                + " that and its STARTTLS before, so which attempt it fell back from is not known",
+            latest);
+      }
       return telling(tried)
           ? fromTls(
               sender, requirements, tried, mine, history, "; it then retried without STARTTLS")
@@ -92,7 +177,8 @@ public final class SenderEvaluator {
                   + "), then sent without it",
               tried);
     }
-    if (requirements.startTlsRequired() && forgotJustBefore(latest, history)) {
+    // Even where plaintext is allowed: a STARTTLS just before would be what decides.
+    if (forgotJustBefore(latest, history)) {
       return verdict(
           sender,
           requirements,
@@ -260,23 +346,12 @@ public final class SenderEvaluator {
       SenderVerdict verdict,
       String message,
       SessionRecord evidence) {
-    String remediation =
-        SenderRemediation.forVerdict(verdict, sender.software(), requirements.minimumVersion());
-    if (sender.knownByNameOnly()
-        && (verdict == SenderVerdict.OUTDATED_TLS || verdict == SenderVerdict.NO_STARTTLS)) {
-      // Any client can say the sender's name: what it shows is told, never held against the
-      // sender as a critical finding.
-      return new SenderAssessment(
-          sender.name(),
-          SenderVerdict.INCONCLUSIVE,
-          "known by its EHLO name alone, which any client can claim, so not held against it as "
-              + verdict.reason()
-              + ": "
-              + message,
-          remediation,
-          evidence);
-    }
-    return new SenderAssessment(sender.name(), verdict, message, remediation, evidence);
+    return new SenderAssessment(
+        sender.name(),
+        verdict,
+        message,
+        SenderRemediation.forVerdict(verdict, sender.software(), requirements.minimumVersion()),
+        evidence);
   }
 
   private static String describe(Duration age) {

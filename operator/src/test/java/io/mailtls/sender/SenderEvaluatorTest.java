@@ -329,6 +329,218 @@ class SenderEvaluatorTest {
         .isEqualTo(SenderVerdict.NOT_SEEN);
   }
 
+  // The review's cases (each gave a wrong verdict before its fix).
+
+  /** Where plaintext is allowed, a STARTTLS just before still decides: a gap there is no answer. */
+  @Test
+  void aForgottenStartTlsIsNoAnswerEvenWherePlaintextIsAllowed() {
+    SenderRequirements optional =
+        new SenderRequirements(TlsVersion.TLS_1_2, false, Duration.ofHours(24));
+    SessionRecord tried =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofSeconds(61),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    SessionRecord retry =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofSeconds(60),
+            null,
+            null,
+            SessionOutcome.TESTED_WITHOUT_TLS);
+
+    assertThat(assess(EXCHANGE, optional, List.of(retry, tried), NOW).verdict())
+        .isEqualTo(SenderVerdict.OUTDATED_TLS);
+    assertThat(
+            SenderEvaluator.assess(
+                    EXCHANGE,
+                    optional,
+                    new SessionHistory(List.of(retry), address -> NOW.minusSeconds(61)),
+                    NOW)
+                .verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  /** A newer session that was forgotten (sessions end out of order) leaves no latest to judge. */
+  @Test
+  void aSessionNewerThanTheLatestRememberedMayHaveBeenForgotten() {
+    SessionRecord tried = modernStartTls("192.0.2.7", NOW.minusSeconds(300));
+    SessionRecord retry = plaintext("192.0.2.7", NOW.minusSeconds(60));
+
+    assertThat(
+            SenderEvaluator.assess(
+                    EXCHANGE,
+                    TLS12,
+                    new SessionHistory(List.of(retry, tried), address -> NOW.minusSeconds(200)),
+                    NOW)
+                .verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+    SessionRecord low =
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofMinutes(1),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    assertThat(
+            SenderEvaluator.assess(
+                    EXCHANGE,
+                    TLS12,
+                    new SessionHistory(List.of(low), address -> NOW.minusSeconds(30)),
+                    NOW)
+                .verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  /** A chain of three (a higher offer, a lower retry, a plaintext retry) across the age limit. */
+  @Test
+  void aChainAcrossTheMaximumAgeIsJudgedAsAWhole() {
+    Instant edge = NOW.minus(TLS12.maxAge());
+    SessionRecord higher =
+        new SessionRecord(
+            edge.minus(Duration.ofMinutes(16)),
+            "192.0.2.7",
+            "mail",
+            true,
+            MODERN,
+            null,
+            SessionOutcome.HANDSHAKE_FAILED,
+            "d");
+    SessionRecord lower =
+        new SessionRecord(
+            edge.minus(Duration.ofMinutes(5)),
+            "192.0.2.7",
+            "mail",
+            true,
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED,
+            "d");
+    SessionRecord retry = plaintext("192.0.2.7", edge.plus(Duration.ofMinutes(1)));
+
+    assertThat(assess(EXCHANGE, TLS12, List.of(retry, lower, higher), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  /** A sender's first sessions before its policy was read move with it to the reserved pool. */
+  @Test
+  void sessionsFromBeforeThePolicyWasKnownAreNotLeftToStrangers() {
+    io.mailtls.receiver.SessionLog log =
+        new io.mailtls.receiver.SessionLog(
+            io.mailtls.receiver.ReceiverLimits.defaults().withRecords(100, 32));
+    java.util.concurrent.atomic.AtomicBoolean known =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    log.reserveFor(
+        io.mailtls.receiver.ExpectedAddresses.of(a -> known.get() && a.equals("192.0.2.7")));
+    log.add(
+        new SessionRecord(
+            NOW.minusSeconds(600),
+            "192.0.2.7",
+            "mail",
+            true,
+            MODERN,
+            null,
+            SessionOutcome.HANDSHAKE_FAILED,
+            "d"));
+    known.set(true);
+    log.add(
+        session(
+            "192.0.2.7",
+            "mail",
+            Duration.ofSeconds(590),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED));
+    for (int i = 0; i < 400; i++) {
+      log.add(
+          new SessionRecord(
+              NOW.minusSeconds(500),
+              "2001:db8:" + Integer.toHexString(i + 1) + "::1",
+              null,
+              false,
+              null,
+              null,
+              SessionOutcome.NO_MAIL_ATTEMPT,
+              "scanner"));
+    }
+
+    assertThat(SenderEvaluator.assess(EXCHANGE, TLS12, log.history(), NOW).verdict())
+        .isEqualTo(SenderVerdict.INCONCLUSIVE);
+  }
+
+  /** A neighbour in an expected sender's IPv6 /64 cannot make its sessions look incomplete. */
+  @Test
+  void aNeighbourInTheSame64CannotHideAnExpectedSendersVerdict() {
+    ExpectedSender v6 =
+        new ExpectedSender(
+            "v6", List.of(AddressRange.parse("2001:db8:1::7")), List.of(), SenderSoftware.EXCHANGE);
+    io.mailtls.receiver.SessionLog log =
+        new io.mailtls.receiver.SessionLog(io.mailtls.receiver.ReceiverLimits.defaults());
+    log.reserveFor(io.mailtls.receiver.ExpectedAddresses.of("2001:db8:1::7"::equals));
+    log.add(
+        session(
+            "2001:db8:1::7",
+            "mail",
+            Duration.ofSeconds(60),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED));
+    for (int i = 0; i < 33; i++) {
+      log.add(
+          new SessionRecord(
+              NOW.minusSeconds(30),
+              "2001:db8:1::99",
+              null,
+              false,
+              null,
+              null,
+              SessionOutcome.NO_MAIL_ATTEMPT,
+              "n"));
+    }
+
+    assertThat(SenderEvaluator.assess(v6, TLS12, log.history(), NOW).verdict())
+        .isEqualTo(SenderVerdict.OUTDATED_TLS);
+  }
+
+  /** A claimed name cannot hide what another session with that name showed. */
+  @Test
+  void aNameOnlySenderIsNotCompliantWhileSessionsClaimingItsNameDisagree() {
+    ExpectedSender byName =
+        new ExpectedSender("mx", List.of(), List.of("mx.victim.test"), SenderSoftware.POSTFIX);
+    SessionRecord real =
+        session(
+            "198.51.100.5",
+            "mx.victim.test",
+            Duration.ofMinutes(30),
+            LEGACY,
+            null,
+            SessionOutcome.VERSION_REFUSED);
+    SessionRecord claim =
+        new SessionRecord(
+            NOW.minusSeconds(60),
+            "203.0.113.66",
+            "mx.victim.test",
+            true,
+            MODERN,
+            TlsVersion.TLS_1_3,
+            SessionOutcome.TLS_NEGOTIATED,
+            "d");
+
+    SenderAssessment assessment = assess(byName, TLS12, List.of(claim, real), NOW);
+
+    assertThat(assessment.verdict()).isEqualTo(SenderVerdict.INCONCLUSIVE);
+    assertThat(assessment.message())
+        .contains("not Compliant while sessions that claim its name disagree")
+        .contains("198.51.100.5");
+    assertThat(assess(byName, TLS12, List.of(claim), NOW).verdict())
+        .isEqualTo(SenderVerdict.COMPLIANT);
+  }
+
   @Test
   void plaintextIsCompliantWhereThePolicyDoesNotRequireStarttls() {
     SenderRequirements optional =
