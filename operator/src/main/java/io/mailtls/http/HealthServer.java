@@ -100,6 +100,9 @@ public final class HealthServer implements AutoCloseable {
       long deadline = System.currentTimeMillis() + REQUEST_MILLIS;
       String requestLine = readRequest(socket.getInputStream(), deadline, socket);
       if (requestLine != null) {
+        synchronized (open) {
+          open.remove(socket); // answered now: no longer one that a new connection may close
+        }
         respond(socket.getOutputStream(), requestLine);
       }
     } catch (IOException e) {
@@ -156,7 +159,7 @@ public final class HealthServer implements AutoCloseable {
       body = "method not allowed\n";
       allow = "Allow: GET, HEAD\r\n";
     } else {
-      boolean ok = check.getAsBoolean();
+      boolean ok = passes(check);
       status = ok ? 200 : 503;
       body = ok ? "ok\n" : "not ok\n";
     }
@@ -176,6 +179,15 @@ public final class HealthServer implements AutoCloseable {
       out.write(bytes);
     }
     out.flush();
+  }
+
+  /** A check that fails with an exception fails: 503, never a connection closed unanswered. */
+  private static boolean passes(BooleanSupplier check) {
+    try {
+      return check.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static String reason(int status) {

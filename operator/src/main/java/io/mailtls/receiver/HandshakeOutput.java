@@ -20,6 +20,11 @@ final class HandshakeOutput extends FilterOutputStream {
     super(out);
   }
 
+  /** Whether a write has failed: the sender is gone. */
+  boolean writeFailed() {
+    return failure != null;
+  }
+
   void handshakeDone() {
     handshaking = false;
   }

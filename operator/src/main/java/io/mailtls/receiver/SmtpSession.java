@@ -81,6 +81,9 @@ final class SmtpSession {
   private final BcTlsCrypto crypto;
   private final Instant startedAt = Instant.now();
 
+  /** Set by the session's deadline, which then closes the socket under whatever it was doing. */
+  private volatile boolean timedUp;
+
   private InputStream in;
   private OutputStream out;
   private CommandReader commands;
@@ -137,16 +140,28 @@ final class SmtpSession {
     }
   }
 
+  /** The session's deadline: whatever it was doing, it ends now. */
+  void timeUp() {
+    timedUp = true;
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closed already.
+    }
+  }
+
   /**
-   * Why reading or writing failed: a sender that closed the connection without TLS's close_notify
-   * (Bouncy Castle then closes the socket itself), the session's deadline (which closes the
-   * socket), or a connection that broke.
+   * Why reading or writing failed: the session's deadline, a sender that closed the connection
+   * without TLS's close_notify, or a connection that broke (Bouncy Castle closes the socket itself
+   * on any failure, so a closed socket alone says nothing).
    */
   private String howItBroke(IOException e) {
-    if (e instanceof TlsNoCloseNotifyException) {
-      return "the sender closed the connection";
+    if (timedUp) {
+      return "the session ran out of time";
     }
-    return socket.isClosed() ? "the session ran out of time" : "the connection broke";
+    return e instanceof TlsNoCloseNotifyException
+        ? "the sender closed the connection"
+        : "the connection broke";
   }
 
   private SessionRecord dialogue() throws IOException {
@@ -291,7 +306,7 @@ final class SmtpSession {
       handshakeOutput.handshakeDone();
     } catch (IOException e) {
       negotiated = TlsVersion.fromCode(server.agreedVersionCode()).orElse(null);
-      return handshakeFailed(e, server);
+      return handshakeFailed(e, server, handshakeOutput.writeFailed());
     }
     negotiated = TlsVersion.fromCode(server.agreedVersionCode()).orElse(null);
     tls = Tls.UP;
@@ -302,7 +317,12 @@ final class SmtpSession {
     return null;
   }
 
-  private SessionRecord handshakeFailed(IOException e, ReceiverTlsServer server) {
+  /**
+   * @param writeFailed whether the receiver's own writes failed: the sender was gone then, so an
+   *     alert the receiver's TLS stack raised afterwards is about that, not about the sender
+   */
+  private SessionRecord handshakeFailed(
+      IOException e, ReceiverTlsServer server, boolean writeFailed) {
     if (e instanceof TlsFatalAlertReceived received) {
       boolean certificate =
           negotiated != null && CERTIFICATE_ALERTS.contains(received.getAlertDescription());
@@ -310,6 +330,17 @@ final class SmtpSession {
           new Stopped(
               certificate ? SessionOutcome.CERTIFICATE_REJECTED : SessionOutcome.HANDSHAKE_FAILED,
               "the sender ended the handshake with alert " + server.alertReceived()));
+    }
+    if (timedUp) {
+      return end(
+          new Stopped(
+              SessionOutcome.HANDSHAKE_FAILED, "the session ran out of time inside the handshake"));
+    }
+    if (writeFailed) {
+      return end(
+          new Stopped(
+              SessionOutcome.HANDSHAKE_FAILED,
+              "the sender closed the connection inside the handshake"));
     }
     if (e instanceof TlsFatalAlert alert) {
       short description = alert.getAlertDescription();

@@ -129,14 +129,15 @@ public final class TestReceiver implements AutoCloseable {
       }
       return;
     }
+    SmtpSession session = new SmtpSession(socket, settings, crypto);
     var deadline =
         deadlines.schedule(
-            () -> closeQuietly(socket), limits.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            session::timeUp, limits.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
     try {
       sessions.execute(
           () -> {
             try {
-              log.add(new SmtpSession(socket, settings, crypto).run());
+              log.add(session.run());
             } finally {
               deadline.cancel(false);
               closeQuietly(socket);

@@ -80,6 +80,19 @@ class HealthServerTest {
     }
   }
 
+  @Test
+  void aCheckThatThrowsFails() throws Exception {
+    try (HealthServer server =
+        HealthServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .check(
+                "/healthz",
+                () -> {
+                  throw new IllegalStateException("broken");
+                })) {
+      assertThat(send(server, "/healthz", "GET").statusCode()).isEqualTo(503);
+    }
+  }
+
   /** A client that sends half a request and waits is disconnected, not kept forever. */
   @Test
   void aHalfSentRequestIsClosedAfterTheRequestTimeLimit() throws Exception {

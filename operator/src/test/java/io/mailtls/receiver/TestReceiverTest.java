@@ -169,6 +169,24 @@ class TestReceiverTest {
     assertThat(record.detail()).isEqualTo("the sender closed the connection after the handshake");
   }
 
+  /** A connection reset after the handshake broke the connection; time did not run out. */
+  @Test
+  void aResetAfterTheHandshakeIsABrokenConnection() throws Exception {
+    start(ReceiverMode.EXCHANGE_ONLINE);
+    try (TestingSender sender = new TestingSender(receiver.port())) {
+      sender.reply();
+      sender.send("EHLO abrupt.sender.test");
+      sender.send("STARTTLS");
+      sender.startTls("receiver.test", "TLSv1.3");
+      sender.send("EHLO abrupt.sender.test");
+      sender.reset();
+    }
+
+    SessionRecord record = onlyRecord();
+    assertThat(record.outcome()).isEqualTo(SessionOutcome.TLS_NEGOTIATED);
+    assertThat(record.detail()).isEqualTo("the connection broke after the handshake");
+  }
+
   @Test
   void mailWithoutStarttlsIsRefusedAsExchangeOnlineDoes() throws Exception {
     start(ReceiverMode.EXCHANGE_ONLINE);

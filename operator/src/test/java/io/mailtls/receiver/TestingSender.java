@@ -100,6 +100,12 @@ public final class TestingSender implements AutoCloseable {
     tcp.close();
   }
 
+  /** Resets the TCP connection (RST), as a sender's crash or a middlebox would. */
+  public void reset() throws IOException {
+    tcp.setSoLinger(true, 0);
+    tcp.close();
+  }
+
   public String negotiatedProtocol() {
     return ((SSLSocket) socket).getSession().getProtocol();
   }
