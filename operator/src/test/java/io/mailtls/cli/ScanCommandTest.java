@@ -265,6 +265,49 @@ class ScanCommandTest {
   }
 
   @Test
+  void aHostNameLongerThanDnsCarriesIsAUsageErrorNamingTheLine(@TempDir Path dir) throws Exception {
+    String label = "a".repeat(63);
+    String name254 = String.join(".", label, label, label, "a".repeat(62)); // 254
+    String dns = "127.0.0.1:" + closedPort(); // were it looked up: a closed loopback port
+    Path file = dir.resolve("targets.txt");
+    Files.writeString(file, "# fleet\nsmtp://" + name254 + ":25\n");
+
+    assertThat(run("scan", "--dns-server", dns, "--targets-file", file.toString())).isEqualTo(2);
+
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("mailtls scan: " + file + " line 2: the host name of 'smtp://aaaa")
+        .endsWith("' has 254 characters: a DNS name has at most 253");
+    err.getBuffer().setLength(0);
+
+    assertThat(run("scan", "--dns-server", dns, "mx://" + "b".repeat(64) + ".example"))
+        .isEqualTo(2);
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("mailtls scan: 'mx://bbbb")
+        .endsWith(" has 64 characters: a DNS label has 1 to 63");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aBinaryTargetsFileIsQuotedCleanedAndShortened(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("targets.bin");
+    byte[] binary = new byte[900];
+    new java.util.Random(7).nextBytes(binary);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(("smtp://127.0.0.1:" + closedPort() + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "smtp://\u001b[2J\u001b]0;owned\u0007\u009b31m".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(binary);
+    Files.write(file, bytes.toByteArray());
+
+    assertThat(run("scan", "--targets-file", file.toString())).isEqualTo(2);
+
+    String message = err.toString().lines().findFirst().orElseThrow();
+    assertThat(message).startsWith("mailtls scan: " + file + " line 2: ").hasSizeLessThan(400);
+    assertThat(err.toString().chars().filter(c -> c != '\n' && Character.isISOControl(c)))
+        .isEmpty();
+  }
+
+  @Test
   void aPortThatIsTakenIsAUsageErrorThatNamesIt(@TempDir Path dir) throws Exception {
     Files.writeString(
         dir.resolve("p.yaml"),
