@@ -99,8 +99,9 @@ public final class ProbeRound {
       for (int i = 0; i < entries.size(); i++) {
         EndpointOutcome outcome = waitFor(futures.get(i), deadline);
         if (outcome == null && handedOn.get(i).compareAndSet(false, true)) {
-          futures.get(i).cancel(true);
+          // Before the interrupt, which ends the waits for slots that the outcome names.
           outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
+          futures.get(i).cancel(true);
           oneAtATime.accept(outcome);
         } else if (outcome == null) {
           outcome =
@@ -133,6 +134,10 @@ public final class ProbeRound {
     }
   }
 
+  /**
+   * An endpoint abandoned at the overall deadline; when some of its connections still waited for a
+   * slot of their host, the failure says so.
+   */
   private EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
     EndpointResult result =
         EndpointResult.notProbed(
@@ -140,7 +145,8 @@ public final class ProbeRound {
             prober.settings().versions(),
             Failure.of(
                 FailureKind.DEADLINE_EXCEEDED,
-                "not probed to the end before the overall deadline (--deadline)"),
+                "not probed to the end before the overall deadline (--deadline)"
+                    + prober.hostSlotWait(planned.target()).map(wait -> ": " + wait).orElse("")),
             Instant.now());
     return new EndpointOutcome(
         planned.target(),

@@ -308,6 +308,78 @@ class ScanCommandTest {
   }
 
   @Test
+  void anEndpointThatWaitsForASlotOfItsHostSaysSoAndIsNoConnectTimeout() throws Exception {
+    // Accepts and never greets: each connection holds the host's only slot for the timeout.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+
+      assertThat(
+              run(
+                  "scan",
+                  "-o",
+                  "json",
+                  "--max-connections-per-host",
+                  "1",
+                  "--timeout",
+                  "300ms",
+                  "smtp://" + host,
+                  "submission://" + host,
+                  "imap://" + host))
+          .isEqualTo(1);
+
+      JsonNode endpoints = new ObjectMapper().readTree(out.toString()).get("endpoints");
+      assertThat(endpoints).extracting(e -> e.get("verdict").asText()).containsOnly("UNREACHABLE");
+      List<JsonNode> failures = endpoints.findValues("failure");
+      assertThat(failures)
+          .extracting(f -> f.get("kind").asText())
+          .doesNotContain("CONNECT_TIMEOUT")
+          .contains("OPERATOR_BUSY");
+      assertThat(failures)
+          .filteredOn(f -> f.get("kind").asText().equals("OPERATOR_BUSY"))
+          .extracting(f -> f.get("detail").asText())
+          .allMatch(
+              d -> d.startsWith("waited for a slot of its host until the endpoint's deadline"));
+    }
+  }
+
+  @Test
+  void anEndpointStillWaitingForASlotOfItsHostAtTheDeadlineSaysSo() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+
+      assertThat(
+              run(
+                  "scan",
+                  "-o",
+                  "json",
+                  "--max-connections-per-host",
+                  "1",
+                  "--timeout",
+                  "10s",
+                  "--deadline",
+                  "1s",
+                  "smtp://" + host,
+                  "imap://" + host))
+          .isEqualTo(1);
+
+      JsonNode endpoints = new ObjectMapper().readTree(out.toString()).get("endpoints");
+      assertThat(endpoints)
+          .hasSize(2)
+          .allSatisfy(
+              e -> {
+                assertThat(e.get("verdict").asText()).isEqualTo("UNREACHABLE");
+                assertThat(e.at("/failure/kind").asText()).isEqualTo("DEADLINE_EXCEEDED");
+                assertThat(e.get("explanation").asText())
+                    .startsWith(
+                        "could not be probed: DEADLINE_EXCEEDED: not probed to the end before the"
+                            + " overall deadline (--deadline): ")
+                    .contains(
+                        " still waiting for a slot of its host (--max-connections-per-host 1)");
+              });
+    }
+  }
+
+  @Test
   void aPortThatIsTakenIsAUsageErrorThatNamesIt(@TempDir Path dir) throws Exception {
     Files.writeString(
         dir.resolve("p.yaml"),
