@@ -40,8 +40,12 @@ public final class ProbeRound {
     this.prober = prober;
   }
 
+  EndpointProber prober() {
+    return prober;
+  }
+
   /** An entry of the round: an endpoint to probe, or a domain's outcome that needs no probe. */
-  private sealed interface Entry {
+  sealed interface Entry {
     record ToProbe(Target target, MxOrigin origin) implements Entry {}
 
     record Decided(EndpointOutcome outcome) implements Entry {}
@@ -138,7 +142,7 @@ public final class ProbeRound {
    * An endpoint abandoned at the overall deadline; when some of its connections still waited for a
    * slot of their host, the failure says so.
    */
-  private EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
+  EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
     EndpointResult result =
         EndpointResult.notProbed(
             planned.target(),
@@ -156,7 +160,7 @@ public final class ProbeRound {
         List.of());
   }
 
-  private static EndpointOutcome judge(
+  static EndpointOutcome judge(
       Entry.ToProbe planned, ProbedEndpoint probed, CompliancePolicy policy) {
     EndpointAssessment judged = ComplianceEvaluator.assess(probed, policy);
     return new EndpointOutcome(
@@ -189,7 +193,7 @@ public final class ProbeRound {
     }
   }
 
-  private List<Entry> mxHosts(MailDomain domain, Duration timeout) {
+  List<Entry> mxHosts(MailDomain domain, Duration timeout) {
     MxLookup lookup = prober.settings().dns().mx(domain.name(), timeout);
     return switch (lookup) {
       case MxLookup.NullMx nullMx -> List.of(new Entry.Decided(DomainOutcomes.nullMx(domain)));
