@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mailtls.compliance.CompliancePolicy;
-import io.mailtls.dns.MailDomain;
 import io.mailtls.policy.EndpointOutcome;
-import io.mailtls.policy.PolicyRequest;
 import io.mailtls.policy.PolicyTarget;
 import io.mailtls.policy.ProbeRound;
+import io.mailtls.policy.ProbeStream;
 import io.mailtls.probe.ConnectionGuard;
 import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
+import io.mailtls.text.Durations;
 import io.mailtls.tls.TlsVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,15 +55,18 @@ public final class ScanCommand implements Callable<Integer> {
       description =
           "smtp|submission|smtps|imap|imaps|pop3|pop3s://host[:port], e.g. smtp://mx.example.com,"
               + " or mx://domain[:port] for every MX host of a mail domain; - reads targets from"
-              + " standard input, one per line")
+              + " standard input, one per line, probing each as it comes")
   List<String> targets = List.of();
 
   @Option(
       names = "--targets-file",
       paramLabel = "FILE",
       description =
-          "Reads targets from FILE (- for standard input), one per line; blank lines and # comments"
-              + " are skipped.")
+          "Reads targets from FILE (- for standard input), one per line of at most "
+              + TargetList.MAX_LINE_BYTES
+              + " bytes; blank lines and # comments are skipped; at most "
+              + TargetList.MAX_TARGETS
+              + " targets in all.")
   String targetsFile;
 
   @Option(
@@ -85,8 +87,9 @@ public final class ScanCommand implements Callable<Integer> {
       names = "--deadline",
       converter = Converters.DurationConverter.class,
       description =
-          "Deadline for the whole scan: endpoints not probed by then are reported Unreachable"
-              + " (DeadlineExceeded) (default: none).")
+          "Deadline for the whole scan, whatever standard input does: endpoints not probed by"
+              + " then are reported Unreachable (DeadlineExceeded), lines of standard input not"
+              + " read by then are not read (default: none).")
   Duration deadline;
 
   @Option(
@@ -113,8 +116,16 @@ public final class ScanCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Output output;
 
+  /**
+   * Targets under way at once: enough to keep every connection busy (an endpoint holds up to one
+   * per version), few enough that a scan's memory does not grow with its list.
+   */
+  static int targetsInFlight(ProbeSettings settings) {
+    return Math.clamp(2L * settings.maxConnections(), 16, 10_000);
+  }
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     if (timeout.compareTo(MAX_TIMEOUT) > 0 || !timeout.isPositive()) {
       throw usage("--timeout " + timeout + " is not between 1ms and 1h");
     }
@@ -122,79 +133,171 @@ public final class ScanCommand implements Callable<Integer> {
       throw usage("--deadline " + deadline + " is not positive");
     }
     Instant start = Instant.now();
-    List<String> given = targetList();
-    // A person at a terminal chooses the targets: no guard unless asked for.
-    ProbeSettings settings =
-        probeOptions.settings(ProbeSettings.defaults().withTimeout(timeout), ConnectionGuard.NONE);
-    PolicyRequest request =
-        new PolicyRequest(
-            given.stream()
-                .map(t -> PolicyTarget.parse(t, MailDomain.isDomainTarget(t) ? null : serverName))
-                .toList(),
-            new CompliancePolicy(minimumVersion, requireStartTls),
-            PolicyRequest.DEFAULT_INTERVAL,
-            settings.timeout(),
-            false);
-
-    PrintWriter out = spec.commandLine().getOut();
-    TableRenderer table = new TableRenderer(out, given);
-    Progress progress = Progress.onTerminal(spec.commandLine().getErr(), given.size());
-    if (output == Output.table) {
-      table.header();
-    }
-    List<EndpointOutcome> outcomes =
-        new ProbeRound(new EndpointProber(settings))
-            .run(
-                request,
-                outcome -> {
-                  progress.finished();
-                  switch (output) {
-                    case table -> table.row(outcome);
-                    case ndjson -> line(out, ScanJson.endpoint(new ScanReport.Entry(outcome)));
-                    default -> {}
-                  }
-                },
-                deadline == null ? null : start.plus(deadline));
-    progress.done();
-    ScanReport report = ScanReport.of(outcomes, minimumVersion, Instant.now());
-    switch (output) {
-      case table -> table.footer(report);
-      case json -> {
-        out.println(jsonMapper().writeValueAsString(ScanJson.of(report)));
-        out.flush();
-      }
-      case junit -> JunitReport.write(report, Duration.between(start, Instant.now()), out);
-      case ndjson -> out.flush();
-    }
-    return report.allCompliant() ? 0 : 1;
-  }
-
-  /** The targets given as arguments, in the file and on standard input, checked. */
-  private List<String> targetList() throws IOException {
-    TargetList list = new TargetList();
+    Instant end = deadline == null ? null : start.plus(deadline);
+    TargetList list = new TargetList(targets, targetsFile, serverName, System.in);
     try {
-      for (String target : targets) {
-        if (target.equals("-")) {
-          list.addLines(System.in, "standard input");
-        } else {
-          list.add(target, "'" + target + "'");
-        }
-      }
-      if (targetsFile != null) {
-        if (targetsFile.equals("-")) {
-          list.addLines(System.in, "standard input");
-        } else {
-          list.addFile(Path.of(targetsFile));
-        }
-      }
+      list.check();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (list.targets().isEmpty()) {
-      throw usage(
-          "no target: give at least one TARGET, --targets-file FILE or - for standard input");
+    if (list.known() == 0 && !list.readsStandardInput()) {
+      throw noTarget();
     }
-    return list.targets();
+    // A person at a terminal chooses the targets: no guard unless asked for.
+    ProbeSettings settings =
+        probeOptions.settings(ProbeSettings.defaults().withTimeout(timeout), ConnectionGuard.NONE);
+
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress =
+        Progress.onTerminal(
+            spec.commandLine().getErr(), list.readsStandardInput() ? 0 : list.known());
+    ScanReport.Tally tally = new ScanReport.Tally();
+    long targetNumber = 0;
+    String badTarget = null;
+    try (Spool spool = new Spool()) {
+      Report report = report(out, spool, list);
+      ProbeStream stream =
+          new ProbeStream(
+              new ProbeRound(new EndpointProber(settings)),
+              new CompliancePolicy(minimumVersion, requireStartTls),
+              settings.timeout(),
+              end,
+              targetsInFlight(settings),
+              (target, entry, outcome) -> {
+                progress.finished();
+                tally.add(outcome.assessment().verdict());
+                report.finished(target * 256 + Math.min(entry, 255), outcome);
+              });
+      try {
+        while (true) {
+          PolicyTarget target;
+          try {
+            target = list.next(end);
+          } catch (IllegalArgumentException e) {
+            badTarget = e.getMessage(); // what came before it is probed and reported
+            break;
+          }
+          if (target == null) {
+            break;
+          }
+          if (stream.pastDeadline()) {
+            stream.notStarted(targetNumber++, target);
+          } else {
+            stream.probe(targetNumber++, target);
+          }
+        }
+      } finally {
+        list.close();
+        stream.finish();
+        progress.done();
+      }
+      if (targetNumber > 0 || list.standardInputLeftAt() > 0) {
+        report.end(
+            new ScanReport(Instant.now(), minimumVersion, tally.counts()),
+            Duration.between(start, Instant.now()));
+      }
+    }
+    if (list.standardInputLeftAt() > 0) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "mailtls scan: the deadline (--deadline "
+                  + Durations.format(deadline)
+                  + ") ended the scan while standard input was open: its lines from "
+                  + list.standardInputLeftAt()
+                  + " on were not read");
+      spec.commandLine().getErr().flush();
+    }
+    if (badTarget != null) {
+      throw usage(badTarget);
+    }
+    if (targetNumber == 0 && list.standardInputLeftAt() == 0) {
+      throw noTarget();
+    }
+    // Unread lines of standard input are endpoints nobody looked at: never "all compliant".
+    return tally.counts().compliant() == tally.counts().total() && list.standardInputLeftAt() == 0
+        ? 0
+        : 1;
+  }
+
+  /** What one output format does with each endpoint as it finishes, and at the end. */
+  private interface Report {
+    /** {@code key} orders the endpoint among all: the order of the targets. */
+    void finished(long key, EndpointOutcome outcome);
+
+    void end(ScanReport report, Duration took) throws IOException;
+  }
+
+  private Report report(PrintWriter out, Spool spool, TargetList list) {
+    return switch (output) {
+      case table -> {
+        // Standard input's targets are not known when the header is printed: room for common names.
+        TableRenderer table =
+            new TableRenderer(
+                out,
+                list.readsStandardInput()
+                    ? Math.max(list.width(), STANDARD_INPUT_ENDPOINT_WIDTH)
+                    : list.width());
+        yield new Report() {
+          @Override
+          public void finished(long key, EndpointOutcome outcome) {
+            table.row(outcome);
+            spool.add(key, TableRenderer.footerEntry(outcome));
+          }
+
+          @Override
+          public void end(ScanReport report, Duration took) throws IOException {
+            table.footer(report, spool);
+          }
+        };
+      }
+      case json -> {
+        ScanJson.Document document = new ScanJson.Document(jsonMapper(), spool);
+        yield new Report() {
+          @Override
+          public void finished(long key, EndpointOutcome outcome) {
+            document.add(key, new ScanReport.Entry(outcome));
+          }
+
+          @Override
+          public void end(ScanReport report, Duration took) throws IOException {
+            document.write(report, out);
+          }
+        };
+      }
+      case ndjson ->
+          new Report() {
+            @Override
+            public void finished(long key, EndpointOutcome outcome) {
+              line(out, ScanJson.endpoint(new ScanReport.Entry(outcome)));
+            }
+
+            @Override
+            public void end(ScanReport report, Duration took) {
+              out.flush();
+            }
+          };
+      case junit ->
+          new Report() {
+            @Override
+            public void finished(long key, EndpointOutcome outcome) {
+              spool.add(key, JunitReport.testCase(new ScanReport.Entry(outcome)));
+            }
+
+            @Override
+            public void end(ScanReport report, Duration took) throws IOException {
+              JunitReport.write(report, took, spool, out);
+            }
+          };
+    };
+  }
+
+  /** The endpoint column's width when targets come from standard input. */
+  static final int STANDARD_INPUT_ENDPOINT_WIDTH = 32;
+
+  private CommandLine.ParameterException noTarget() {
+    return usage(
+        "no target: give at least one TARGET, --targets-file FILE or - for standard input");
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -1,6 +1,8 @@
 package io.mailtls.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailtls.compliance.AddressAssessment;
 import io.mailtls.compliance.VerdictCounts;
 import io.mailtls.policy.MxOrigin;
@@ -9,6 +11,8 @@ import io.mailtls.probe.EndpointResult;
 import io.mailtls.probe.Failure;
 import io.mailtls.probe.VersionResult;
 import io.mailtls.tls.TlsVersion;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 
@@ -86,14 +90,81 @@ record ScanJson(
   /** {@code kind} is the engine's failure class in upper case, e.g. CONNECTION_REFUSED. */
   record FailureJson(String kind, String detail) {}
 
-  static ScanJson of(ScanReport report) {
+  static ScanJson of(ScanReport report, List<EndpointJson> endpoints) {
     VerdictCounts s = report.summary();
     return new ScanJson(
         SCHEMA_VERSION,
         report.generatedAt(),
         report.minimumVersion().label(),
         new Summary(s.total(), s.compliant(), s.nonCompliant(), s.unreachable()),
-        report.endpoints().stream().map(ScanJson::endpoint).toList());
+        endpoints);
+  }
+
+  /**
+   * The document written as the endpoints finish, without holding them: each endpoint's text goes
+   * to a spool as it comes, and the document (whose summary comes first) is written at the end,
+   * byte for byte as Jackson writes the whole {@link ScanJson} (its pretty printer writes an array
+   * as {@code [ e1, e2 ]} and the empty one as {@code [ ]}).
+   */
+  static final class Document {
+    private static final String ENDPOINTS = "\"endpoints\" : [";
+
+    private final ObjectMapper mapper;
+    private final Spool endpoints;
+
+    Document(ObjectMapper mapper, Spool endpoints) {
+      this.mapper = mapper;
+      this.endpoints = endpoints;
+    }
+
+    /** Spools the endpoint; {@code key} is its place in the document. */
+    void add(long key, ScanReport.Entry entry) {
+      endpoints.add(key, text(entry));
+    }
+
+    /** The endpoint as the document's array holds it: the text Jackson writes for it there. */
+    String text(ScanReport.Entry entry) {
+      String alone =
+          write(
+              new ScanJson(
+                  SCHEMA_VERSION,
+                  Instant.EPOCH,
+                  "",
+                  new Summary(0, 0, 0, 0),
+                  List.of(endpoint(entry))));
+      int start = alone.indexOf(ENDPOINTS + " ") + ENDPOINTS.length() + 1;
+      String end = end(alone);
+      return alone.substring(start, alone.length() - (" ]" + end).length());
+    }
+
+    /** The whole document, and a line end. */
+    void write(ScanReport report, PrintWriter out) throws IOException {
+      String empty = write(of(report, List.of()));
+      int open = empty.indexOf(ENDPOINTS + " ]") + ENDPOINTS.length();
+      out.write(empty, 0, open);
+      out.write(' ');
+      if (endpoints.size() > 0) {
+        endpoints.writeTo(out, ", ");
+        out.write(' ');
+      }
+      out.write(']');
+      out.write(end(empty));
+      out.println();
+      out.flush();
+    }
+
+    /** What follows the endpoints' array: the document's end. */
+    private static String end(String document) {
+      return document.substring(document.lastIndexOf(']') + 1);
+    }
+
+    private String write(ScanJson document) {
+      try {
+        return mapper.writeValueAsString(document);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the scan's JSON cannot be written", e);
+      }
+    }
   }
 
   static EndpointJson endpoint(ScanReport.Entry entry) {

@@ -41,8 +41,12 @@ public final class ProbeRound {
     this.prober = prober;
   }
 
+  EndpointProber prober() {
+    return prober;
+  }
+
   /** An entry of the round: an endpoint to probe, or a domain's outcome that needs no probe. */
-  private sealed interface Entry {
+  sealed interface Entry {
     record ToProbe(Target target, MxOrigin origin) implements Entry {}
 
     record Decided(EndpointOutcome outcome) implements Entry {}
@@ -100,8 +104,9 @@ public final class ProbeRound {
       for (int i = 0; i < entries.size(); i++) {
         EndpointOutcome outcome = waitFor(futures.get(i), deadline);
         if (outcome == null && handedOn.get(i).compareAndSet(false, true)) {
-          futures.get(i).cancel(true);
+          // Before the interrupt, which ends the waits for slots that the outcome names.
           outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
+          futures.get(i).cancel(true);
           oneAtATime.accept(outcome);
         } else if (outcome == null) {
           outcome =
@@ -134,14 +139,19 @@ public final class ProbeRound {
     }
   }
 
-  private EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
+  /**
+   * An endpoint abandoned at the overall deadline; when some of its connections still waited for a
+   * slot of their host, the failure says so.
+   */
+  EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
     EndpointResult result =
         EndpointResult.notProbed(
             planned.target(),
             prober.settings().versions(),
             Failure.of(
                 FailureKind.DEADLINE_EXCEEDED,
-                "not probed to the end before the overall deadline (--deadline)"),
+                "not probed to the end before the overall deadline (--deadline)"
+                    + prober.hostSlotWait(planned.target()).map(wait -> ": " + wait).orElse("")),
             Instant.now());
     return new EndpointOutcome(
         planned.target(),
@@ -151,7 +161,7 @@ public final class ProbeRound {
         List.of());
   }
 
-  private static EndpointOutcome judge(
+  static EndpointOutcome judge(
       Entry.ToProbe planned, ProbedEndpoint probed, CompliancePolicy policy) {
     EndpointAssessment judged = ComplianceEvaluator.assess(probed, policy);
     return new EndpointOutcome(
@@ -184,7 +194,7 @@ public final class ProbeRound {
     }
   }
 
-  private List<Entry> mxHosts(MailDomain domain, Duration timeout) {
+  List<Entry> mxHosts(MailDomain domain, Duration timeout) {
     MxLookup lookup = prober.settings().dns().mx(domain.name(), timeout);
     return switch (lookup) {
       case MxLookup.NullMx nullMx -> List.of(new Entry.Decided(DomainOutcomes.nullMx(domain)));

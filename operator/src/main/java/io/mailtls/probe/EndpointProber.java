@@ -11,14 +11,17 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -43,6 +46,17 @@ public final class EndpointProber {
   private final HostConnectionLimiter limiter;
   private final CertificateInspector certificates;
   private final ProbeProgress progress = new ProbeProgress();
+
+  /**
+   * The target each destination under way is probed for, and how many of each target's connections
+   * wait for a slot of their host right now: what an overall deadline that abandons a probe names.
+   * By identity: a scan may hold the same target twice.
+   */
+  private final Map<VersionProber.Destination, Target> probing =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+
+  private final Map<Target, Integer> waitingForHost =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   public EndpointProber(ProbeSettings settings) {
     this.settings = settings;
@@ -169,6 +183,22 @@ public final class EndpointProber {
         .plus(SERIAL_GAP.multipliedBy((long) RETRY_PASSES * versions));
   }
 
+  /**
+   * When connections of this probe of {@code target} (the same object) wait for a slot of their
+   * host right now: how many, and the limit; else empty.
+   */
+  public Optional<String> hostSlotWait(Target target) {
+    int waiting = waitingForHost.getOrDefault(target, 0);
+    return waiting == 0
+        ? Optional.empty()
+        : Optional.of(
+            waiting
+                + (waiting == 1 ? " of its connections was" : " of its connections were")
+                + " still waiting for a slot of its host (--max-connections-per-host "
+                + limiter.permitsPerHost()
+                + ")");
+  }
+
   /** The probes in flight, for liveness. */
   public ProbeProgress progress() {
     return progress;
@@ -196,7 +226,13 @@ public final class EndpointProber {
     VersionProber.Destination destination =
         new VersionProber.Destination(
             endpoint, new InetSocketAddress(address, endpoint.port()), target.nameToPresent());
-    Observation observed = observe(destination, deadline, timeout);
+    Observation observed;
+    probing.put(destination, target);
+    try {
+      observed = observe(destination, deadline, timeout);
+    } finally {
+      probing.remove(destination);
+    }
     return EndpointSummary.of(
         destination,
         observed.attempts(),
@@ -400,7 +436,20 @@ public final class EndpointProber {
         destination.address().getAddress(),
         deadline,
         () -> connection.apply(Instant.now().plus(timeout)),
-        whenBusy);
+        whenBusy,
+        hostWait(probing.get(destination)));
+  }
+
+  /** Counts the connection among its target's that wait for a slot of their host, while it does. */
+  private Consumer<HostConnectionLimiter.Busy> hostWait(Target target) {
+    boolean[] counted = {false};
+    return limit -> {
+      boolean waits = limit == HostConnectionLimiter.Busy.HOST;
+      if (target != null && waits != counted[0]) {
+        counted[0] = waits;
+        waitingForHost.merge(target, waits ? 1 : -1, (a, b) -> a + b == 0 ? null : a + b);
+      }
+    };
   }
 
   private static boolean showedChain(VersionProber.Attempt attempt) {
@@ -509,11 +558,16 @@ public final class EndpointProber {
     Failure failure =
         switch (busy) {
           case HOST ->
+              // Our own limit, as the total's: nothing was sent, so nothing is known of the
+              // version, and it is no connect timeout of the endpoint.
               Failure.of(
-                  FailureKind.CONNECT_TIMEOUT,
-                  "this host's other connections (at most "
+                  FailureKind.OPERATOR_BUSY,
+                  "waited for a slot of its host until the endpoint's deadline ("
+                      + settings.versions().size()
+                      + " times the timeout): other connections to this host held its slots"
+                      + " (--max-connections-per-host "
                       + limiter.permitsPerHost()
-                      + " at once) did not free a slot before the deadline");
+                      + "); nothing was sent");
           case TOTAL ->
               Failure.of(
                   FailureKind.OPERATOR_BUSY,

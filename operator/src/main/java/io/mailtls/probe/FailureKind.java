@@ -55,8 +55,10 @@ public enum FailureKind {
    */
   PROBE_ERROR(false),
   /**
-   * This operator's own total connection limit stayed full (other endpoints held every slot):
-   * nothing was sent, so nothing is known, and it is not the endpoint's fault.
+   * One of this operator's own connection limits stayed full: the total (other endpoints held every
+   * slot for the total wait limit), or the host's (other connections to the same host held its
+   * slots until the endpoint's deadline). Nothing was sent, so nothing is known, and it is not the
+   * endpoint's fault.
    */
   OPERATOR_BUSY(false),
   /** This operator ran out of something of its own, such as file descriptors: nothing is known. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -91,6 +92,19 @@ final class HostConnectionLimiter {
    */
   <T> T withSlot(
       InetAddress host, Instant hostDeadline, Supplier<T> work, Function<Busy, T> whenBusy) {
+    return withSlot(host, hostDeadline, work, whenBusy, limit -> {});
+  }
+
+  /**
+   * As {@link #withSlot(InetAddress, Instant, Supplier, Function)}, telling {@code waiting} which
+   * limit the connection waits for from now on, and null when it waits no longer.
+   */
+  <T> T withSlot(
+      InetAddress host,
+      Instant hostDeadline,
+      Supplier<T> work,
+      Function<Busy, T> whenBusy,
+      Consumer<Busy> waiting) {
     Host entry =
         hosts.compute(
             host,
@@ -106,11 +120,20 @@ final class HostConnectionLimiter {
     try {
       // The total first: waiting for it holds nothing, so it never keeps the other connections
       // to this host waiting past their deadlines.
-      totalSlot = total.tryAcquire(totalWaitLimit.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        waiting.accept(Busy.TOTAL);
+        totalSlot = total.tryAcquire(totalWaitLimit.toMillis(), TimeUnit.MILLISECONDS);
+        if (totalSlot) {
+          waiting.accept(Busy.HOST);
+          hostSlot =
+              entry.slots.tryAcquire(permits, millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        waiting.accept(null);
+      }
       if (!totalSlot) {
         return whenBusy.apply(Busy.TOTAL);
       }
-      hostSlot = entry.slots.tryAcquire(permits, millisUntil(hostDeadline), TimeUnit.MILLISECONDS);
       return hostSlot ? work.get() : whenBusy.apply(Busy.HOST);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -40,6 +40,99 @@ class ScanCommandTest {
     }
   }
 
+  /** Runs the scan with {@code stdin} as standard input. */
+  private int runWithInput(InputStream stdin, String... args) {
+    InputStream before = System.in;
+    try {
+      System.setIn(stdin);
+      return run(args);
+    } finally {
+      System.setIn(before);
+    }
+  }
+
+  /** Standard input that stays open: it gives what is sent, then waits for more until closed. */
+  private static final class OpenInput extends InputStream {
+    private final java.util.concurrent.BlockingQueue<Integer> bytes =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+
+    void send(String text) {
+      for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+        bytes.add(b & 0xff);
+      }
+    }
+
+    @Override
+    public void close() {
+      bytes.add(-1);
+    }
+
+    @Override
+    public int read() throws java.io.IOException {
+      try {
+        int b = bytes.take();
+        if (b < 0) {
+          bytes.add(-1);
+        }
+        return b;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException();
+      }
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) throws java.io.IOException {
+      if (length == 0) {
+        return 0;
+      }
+      int first = read(); // waits for one byte, then takes what is there
+      if (first < 0) {
+        return -1;
+      }
+      into[offset] = (byte) first;
+      int n = 1;
+      for (Integer b = bytes.peek(); n < length && b != null && b >= 0; b = bytes.peek()) {
+        into[offset + n++] = (byte) (int) bytes.poll();
+      }
+      return n;
+    }
+  }
+
+  /** {@code size} bytes of 'a' without a line end, made as they are read; counts what was read. */
+  private static final class EndlessLine extends InputStream {
+    private final long size;
+    private long read;
+
+    EndlessLine(long size) {
+      this.size = size;
+    }
+
+    long bytesRead() {
+      return read;
+    }
+
+    @Override
+    public int read() {
+      if (read >= size) {
+        return -1;
+      }
+      read++;
+      return 'a';
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) {
+      if (read >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(length, size - read);
+      java.util.Arrays.fill(into, offset, offset + n, (byte) 'a');
+      read += n;
+      return n;
+    }
+  }
+
   @Test
   void badTargetIsAUsageError() {
     assertThat(run("scan", "http://127.0.0.1")).isEqualTo(2);
@@ -261,6 +354,258 @@ class ScanCommandTest {
           .isEqualTo(
               "could not be probed: DEADLINE_EXCEEDED: not probed to the end before the overall"
                   + " deadline (--deadline)");
+    }
+  }
+
+  @Test
+  void aLineBeyondTheBoundIsAUsageErrorAndTheRestOfItIsNotRead() {
+    EndlessLine twentyMegabytes = new EndlessLine(20L << 20);
+
+    assertThat(runWithInput(twentyMegabytes, "scan", "-o", "json", "-")).isEqualTo(2);
+
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "mailtls scan: standard input line 1 is longer than 1024 bytes, the most a line may"
+                + " hold (is it a list of targets?)");
+    assertThat(err.toString()).hasSizeLessThan(300);
+    assertThat(twentyMegabytes.bytesRead()).isLessThanOrEqualTo(16 * 1024);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aLongLineOfTheTargetsFileIsAUsageErrorBeforeAnythingIsProbed(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("targets.txt");
+    Files.writeString(
+        file, "smtp://127.0.0.1:" + closedPort() + "\n" + "a".repeat(5 << 20) + "\nsmtp://x\n");
+
+    assertThat(run("scan", "--targets-file", file.toString())).isEqualTo(2);
+
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "mailtls scan: "
+                + file
+                + " line 2 is longer than 1024 bytes, the most a line may hold (is it a list of"
+                + " targets?)");
+    assertThat(err.toString()).hasSizeLessThan(400);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aHostNameLongerThanDnsCarriesIsAUsageErrorNamingTheLine(@TempDir Path dir) throws Exception {
+    String label = "a".repeat(63);
+    String name254 = String.join(".", label, label, label, "a".repeat(62)); // 254
+    String dns = "127.0.0.1:" + closedPort(); // were it looked up: a closed loopback port
+    Path file = dir.resolve("targets.txt");
+    Files.writeString(file, "# fleet\nsmtp://" + name254 + ":25\n");
+
+    assertThat(run("scan", "--dns-server", dns, "--targets-file", file.toString())).isEqualTo(2);
+
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("mailtls scan: " + file + " line 2: the host name of 'smtp://aaaa")
+        .endsWith("' has 254 characters: a DNS name has at most 253");
+    err.getBuffer().setLength(0);
+
+    assertThat(run("scan", "--dns-server", dns, "mx://" + "b".repeat(64) + ".example"))
+        .isEqualTo(2);
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .startsWith("mailtls scan: 'mx://bbbb")
+        .endsWith(" has 64 characters: a DNS label has 1 to 63");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aBinaryTargetsFileIsQuotedCleanedAndShortened(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("targets.bin");
+    byte[] binary = new byte[900];
+    new java.util.Random(7).nextBytes(binary);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(("smtp://127.0.0.1:" + closedPort() + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "smtp://\u001b[2J\u001b]0;owned\u0007\u009b31m".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(binary);
+    Files.write(file, bytes.toByteArray());
+
+    assertThat(run("scan", "--targets-file", file.toString())).isEqualTo(2);
+
+    String message = err.toString().lines().findFirst().orElseThrow();
+    assertThat(message).startsWith("mailtls scan: " + file + " line 2: ").hasSizeLessThan(400);
+    assertThat(err.toString().chars().filter(c -> c != '\n' && Character.isISOControl(c)))
+        .isEmpty();
+  }
+
+  @Test
+  void theDeadlineEndsAScanWhoseStandardInputStaysOpen() throws Exception {
+    String endpoint = "smtp://127.0.0.1:" + closedPort();
+    OpenInput stdin = new OpenInput();
+    stdin.send("# from a pipe that never closes\n" + endpoint + "\n");
+    try {
+      int exit =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () -> runWithInput(stdin, "scan", "-o", "json", "--deadline", "1500ms", "-"));
+
+      assertThat(exit).isEqualTo(1);
+      JsonNode report = new ObjectMapper().readTree(out.toString());
+      assertThat(report.at("/summary/endpoints").asInt()).isEqualTo(1);
+      assertThat(report.at("/endpoints/0/endpoint").asText()).isEqualTo(endpoint);
+      assertThat(report.at("/endpoints/0/failure/kind").asText()).isEqualTo("CONNECTION_REFUSED");
+      assertThat(err.toString())
+          .contains(
+              "mailtls scan: the deadline (--deadline 1s500ms) ended the scan while standard input"
+                  + " was open: its lines from 3 on were not read");
+      // The thread still waiting for the pipe does not keep the JVM alive.
+      assertThat(Thread.getAllStackTraces().keySet())
+          .filteredOn(t -> t.getName().equals("mailtls-scan-stdin"))
+          .isNotEmpty()
+          .allMatch(Thread::isDaemon);
+    } finally {
+      stdin.close();
+    }
+  }
+
+  @Test
+  void rowsComeOutWhileStandardInputIsStillOpen() throws Exception {
+    String first = "smtp://127.0.0.1:" + closedPort();
+    String second = "imap://127.0.0.1:" + closedPort();
+    OpenInput stdin = new OpenInput();
+    stdin.send(first + "\n");
+    var scan =
+        java.util.concurrent.Executors.newSingleThreadExecutor()
+            .submit(() -> runWithInput(stdin, "scan", "-"));
+    try {
+      // Probing starts with the first line: its row is out before the second line exists.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> out.toString().contains(first + " "));
+      assertThat(out.toString()).doesNotContain(second);
+
+      stdin.send(second + "\n");
+    } finally {
+      stdin.close();
+    }
+
+    assertThat(scan.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(out.toString())
+        .contains(first + " ", second + " ")
+        .contains("2 endpoints: 0 compliant, 0 non-compliant, 2 unreachable");
+  }
+
+  @Test
+  void anEndpointThatWaitsForASlotOfItsHostSaysSoAndIsNoConnectTimeout() throws Exception {
+    // Accepts and never greets: each connection holds the host's only slot for the timeout.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+
+      assertThat(
+              run(
+                  "scan",
+                  "-o",
+                  "json",
+                  "--max-connections-per-host",
+                  "1",
+                  "--timeout",
+                  "300ms",
+                  "smtp://" + host,
+                  "submission://" + host,
+                  "imap://" + host))
+          .isEqualTo(1);
+
+      JsonNode endpoints = new ObjectMapper().readTree(out.toString()).get("endpoints");
+      assertThat(endpoints).extracting(e -> e.get("verdict").asText()).containsOnly("UNREACHABLE");
+      List<JsonNode> failures = endpoints.findValues("failure");
+      assertThat(failures)
+          .extracting(f -> f.get("kind").asText())
+          .doesNotContain("CONNECT_TIMEOUT")
+          .contains("OPERATOR_BUSY");
+      assertThat(failures)
+          .filteredOn(f -> f.get("kind").asText().equals("OPERATOR_BUSY"))
+          .extracting(f -> f.get("detail").asText())
+          .allMatch(
+              d -> d.startsWith("waited for a slot of its host until the endpoint's deadline"));
+    }
+  }
+
+  @Test
+  void anEndpointStillWaitingForASlotOfItsHostAtTheDeadlineSaysSo() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String host = "127.0.0.1:" + silent.getLocalPort();
+
+      assertThat(
+              run(
+                  "scan",
+                  "-o",
+                  "json",
+                  "--max-connections-per-host",
+                  "1",
+                  "--timeout",
+                  "10s",
+                  "--deadline",
+                  "1s",
+                  "smtp://" + host,
+                  "imap://" + host))
+          .isEqualTo(1);
+
+      JsonNode endpoints = new ObjectMapper().readTree(out.toString()).get("endpoints");
+      assertThat(endpoints)
+          .hasSize(2)
+          .allSatisfy(
+              e -> {
+                assertThat(e.get("verdict").asText()).isEqualTo("UNREACHABLE");
+                assertThat(e.at("/failure/kind").asText()).isEqualTo("DEADLINE_EXCEEDED");
+                assertThat(e.get("explanation").asText())
+                    .startsWith(
+                        "could not be probed: DEADLINE_EXCEEDED: not probed to the end before the"
+                            + " overall deadline (--deadline): ")
+                    .contains(
+                        " still waiting for a slot of its host (--max-connections-per-host 1)");
+              });
+    }
+  }
+
+  @Test
+  void aBadLineOfStandardInputIsAUsageErrorAfterTheReportOfTheLinesBefore() throws Exception {
+    String endpoint = "smtp://127.0.0.1:" + closedPort();
+    InputStream stdin =
+        new ByteArrayInputStream(
+            (endpoint + "\n\nhttp://127.0.0.1\n" + endpoint + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(runWithInput(stdin, "scan", "-o", "json", "-")).isEqualTo(2);
+
+    // Nothing is lost: what came before the bad line was probed and reported.
+    JsonNode report = new ObjectMapper().readTree(out.toString());
+    assertThat(report.get("endpoints"))
+        .extracting(e -> e.get("endpoint").asText())
+        .containsExactly(endpoint);
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "mailtls scan: standard input line 3: unknown scheme 'http' in 'http://127.0.0.1':"
+                + " expected one of "
+                + MailProtocol.schemes());
+  }
+
+  @Test
+  void rowsComeAsTheyFinishAndTheFixesInTheOrderOfTheTargets() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String slow = "smtp://127.0.0.1:" + silent.getLocalPort();
+      // Another host: the slow one's connections hold every slot of theirs for the timeout.
+      String fast = "smtp://127.0.0.2:" + closedPort();
+
+      assertThat(run("scan", "--timeout", "1s", slow, fast)).isEqualTo(1);
+
+      List<String> lines = out.toString().lines().toList();
+      assertThat(lines.get(1)).startsWith(fast + " ");
+      assertThat(lines.get(2)).startsWith(slow + " ");
+      assertThat(lines.stream().filter(l -> l.contains(": UNREACHABLE - ")).toList())
+          .satisfiesExactly(
+              l -> assertThat(l).startsWith(slow + ": "),
+              l -> assertThat(l).startsWith(fast + ": "));
+
+      out.getBuffer().setLength(0);
+      assertThat(run("scan", "--timeout", "1s", "-o", "junit", slow, fast)).isEqualTo(1);
+      assertThat(out.toString().indexOf("name=\"" + slow + "\""))
+          .isLessThan(out.toString().indexOf("name=\"" + fast + "\""));
     }
   }
 

@@ -13,10 +13,13 @@ import io.mailtls.probe.ServerSoftware;
 import io.mailtls.probe.Target;
 import io.mailtls.probe.TestingResults;
 import io.mailtls.tls.TlsVersion;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -26,30 +29,67 @@ import org.junit.jupiter.api.Test;
  */
 class ScanJsonTest {
 
+  private static List<EndpointOutcome> outcomes() {
+    return Stream.of(modern(), legacy(), refused(), forbidden(), noStartTls())
+        .map(
+            r ->
+                new EndpointOutcome(
+                    new Target(r.endpoint(), null),
+                    null,
+                    r,
+                    ComplianceEvaluator.assess(r, CompliancePolicy.DEFAULT),
+                    List.of()))
+        .toList();
+  }
+
+  private static final Instant GENERATED_AT = Instant.parse("2026-11-30T10:00:05Z");
+
+  /** The document as the scan writes it: endpoints spooled as they finish, in any order. */
+  private static String streamed(List<EndpointOutcome> outcomes, List<Integer> finishOrder)
+      throws Exception {
+    StringWriter text = new StringWriter();
+    try (Spool spool = new Spool()) {
+      ScanJson.Document document = new ScanJson.Document(ScanCommand.jsonMapper(), spool);
+      for (int i : finishOrder) {
+        document.add(i, new ScanReport.Entry(outcomes.get(i)));
+      }
+      document.write(
+          ScanReport.of(outcomes, CompliancePolicy.DEFAULT.minimumVersion(), GENERATED_AT),
+          new PrintWriter(text));
+    }
+    return text.toString();
+  }
+
   @Test
   void theDocumentMatchesTheGoldenFile() throws Exception {
-    ScanReport report =
-        ScanReport.of(
-            Stream.of(modern(), legacy(), refused(), forbidden(), noStartTls())
-                .map(
-                    r ->
-                        new EndpointOutcome(
-                            new Target(r.endpoint(), null),
-                            null,
-                            r,
-                            ComplianceEvaluator.assess(r, CompliancePolicy.DEFAULT),
-                            List.of()))
-                .toList(),
-            CompliancePolicy.DEFAULT.minimumVersion(),
-            Instant.parse("2026-11-30T10:00:05Z"));
-
-    String json = ScanCommand.jsonMapper().writeValueAsString(ScanJson.of(report));
+    String json = streamed(outcomes(), List.of(3, 0, 4, 2, 1));
 
     String golden;
     try (var in = getClass().getResourceAsStream("scan-report-v1.json")) {
       golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(json + "\n").isEqualTo(golden);
+    assertThat(json).isEqualTo(golden);
+  }
+
+  @Test
+  void theStreamedDocumentIsWhatJacksonWritesForTheWholeDocument() throws Exception {
+    for (int n = 0; n <= 5; n++) {
+      List<EndpointOutcome> outcomes = outcomes().subList(0, n);
+      ScanReport report =
+          ScanReport.of(outcomes, CompliancePolicy.DEFAULT.minimumVersion(), GENERATED_AT);
+      String whole =
+          ScanCommand.jsonMapper()
+              .writeValueAsString(
+                  ScanJson.of(
+                      report,
+                      outcomes.stream()
+                          .map(o -> ScanJson.endpoint(new ScanReport.Entry(o)))
+                          .toList()));
+
+      assertThat(streamed(outcomes, IntStream.range(0, n).boxed().toList()))
+          .as("%d endpoints", n)
+          .isEqualTo(whole + System.lineSeparator());
+    }
   }
 
   private static EndpointResult modern() {

@@ -70,6 +70,29 @@ class PolicyRequestTest {
   }
 
   @Test
+  void aTargetNameLongerThanDnsCarriesIsInvalidNotADnsFailure() {
+    String label = "a".repeat(63);
+    String tooLong = String.join(".", label, label, label, label); // 255
+
+    assertThatThrownBy(
+            () ->
+                PolicyRequest.from(
+                    spec(
+                        List.of(
+                            new EndpointSpec("smtp://ok.example"),
+                            new EndpointSpec("smtp://" + tooLong),
+                            new EndpointSpec("mx://" + "b".repeat(64) + ".example")),
+                        null,
+                        null)))
+        .isInstanceOf(InvalidPolicyException.class)
+        .hasMessageStartingWith("spec.endpoints[1].target: the host name of 'smtp://aaaa")
+        .hasMessageContaining(
+            "…' has 255 characters: a DNS name has at most 253; spec.endpoints[2].target: the"
+                + " label 'bbbb")
+        .hasMessageEndingWith(" has 64 characters: a DNS label has 1 to 63");
+  }
+
+  @Test
   void noEndpointsIsInvalid() {
     assertThatThrownBy(() -> PolicyRequest.from(spec(List.of(), null, null)))
         .hasMessage("spec.endpoints: at least one endpoint is required");

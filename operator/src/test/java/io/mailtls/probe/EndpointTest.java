@@ -67,6 +67,42 @@ class EndpointTest {
   }
 
   @Test
+  void aHostNameIsAtMost253CharactersAndEachLabel1To63() {
+    String label = "a".repeat(63);
+    String name253 = String.join(".", label, label, label, "b".repeat(61));
+    assertThat(Endpoint.parse("smtp://" + name253).host()).isEqualTo(name253);
+    assertThat(Endpoint.parse("smtp://" + name253 + ".:25").host()).isEqualTo(name253 + ".");
+
+    assertThatThrownBy(() -> Endpoint.parse("smtp://" + name253 + "b:25"))
+        .hasMessageStartingWith("the host name of 'smtp://aaaa")
+        .hasMessageEndingWith("…' has 254 characters: a DNS name has at most 253");
+    assertThatThrownBy(() -> Endpoint.parse("smtp://mx." + "c".repeat(64) + ".example"))
+        .hasMessage(
+            "the label '"
+                + "c".repeat(64)
+                + "' of 'smtp://mx."
+                + "c".repeat(64)
+                + ".examp…' has 64 characters: a DNS label has 1 to 63");
+    assertThatThrownBy(() -> Endpoint.parse("smtp://mx..example"))
+        .hasMessage(
+            "the host name of 'smtp://mx..example' has an empty label: a DNS label has 1 to 63");
+    // The check is on the name itself, whatever it takes to get there.
+    assertThatThrownBy(() -> Endpoint.parse("smtp://" + "d".repeat(20_000_000)))
+        .hasMessageContaining("has 20000000 characters");
+  }
+
+  @Test
+  void aMessageQuotesTheTargetCleanedAndShortened() {
+    assertThatThrownBy(() -> Endpoint.parse("smtp://mx\u001b[31m.example\u0007" + "x".repeat(500)))
+        .hasMessage(
+            "'mx[31m.example"
+                + "x".repeat(66)
+                + "…' in 'smtp://mx[31m.example"
+                + "x".repeat(59)
+                + "…' is not a host name or address (letters, digits, '-', '_' and '.' only)");
+  }
+
+  @Test
   void aFullyQualifiedNameKeepsItsDot() {
     assertThat(Endpoint.parse("smtp://mx.example.com.:25").host()).isEqualTo("mx.example.com.");
   }
