@@ -61,6 +61,19 @@ public final class ProbeRound {
    */
   public List<EndpointOutcome> run(
       PolicyRequest request, Consumer<EndpointOutcome> finished, Instant deadline) {
+    return run(request, finished, deadline, "the overall deadline (--deadline)");
+  }
+
+  /**
+   * As {@link #run(PolicyRequest, Consumer, Instant)}; an endpoint abandoned at the deadline says
+   * that it was not probed to the end before {@code deadlineName} (e.g. "the overall deadline
+   * (--deadline)").
+   */
+  public List<EndpointOutcome> run(
+      PolicyRequest request,
+      Consumer<EndpointOutcome> finished,
+      Instant deadline,
+      String deadlineName) {
     List<Entry> entries = expand(request.targets(), request.timeout());
     Consumer<EndpointOutcome> oneAtATime =
         outcome -> {
@@ -101,7 +114,8 @@ public final class ProbeRound {
         EndpointOutcome outcome = waitFor(futures.get(i), deadline);
         if (outcome == null && handedOn.get(i).compareAndSet(false, true)) {
           futures.get(i).cancel(true);
-          outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
+          outcome =
+              pastDeadline((Entry.ToProbe) entries.get(i), request.compliance(), deadlineName);
           oneAtATime.accept(outcome);
         } else if (outcome == null) {
           outcome =
@@ -114,6 +128,26 @@ public final class ProbeRound {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * The outcomes of a request none of whose targets could be probed before {@code deadlineName}
+   * (another caller's probe of them still runs): each Unreachable with failure class
+   * DeadlineExceeded; a mail domain as its own entry, since its MX hosts are not known.
+   */
+  public List<EndpointOutcome> notProbedBefore(PolicyRequest request, String deadlineName) {
+    return request.targets().stream()
+        .map(
+            target ->
+                switch (target) {
+                  case PolicyTarget.Host host -> new Entry.ToProbe(host.target(), null);
+                  case PolicyTarget.Domain domain ->
+                      new Entry.ToProbe(
+                          DomainOutcomes.mxTarget(domain.domain(), domain.domain().name()),
+                          new MxOrigin(domain.domain().name(), null));
+                })
+        .map(entry -> pastDeadline(entry, request.compliance(), deadlineName))
+        .toList();
   }
 
   /** The outcome, or null when the deadline passed first. */
@@ -134,14 +168,14 @@ public final class ProbeRound {
     }
   }
 
-  private EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
+  private EndpointOutcome pastDeadline(
+      Entry.ToProbe planned, CompliancePolicy policy, String deadlineName) {
     EndpointResult result =
         EndpointResult.notProbed(
             planned.target(),
             prober.settings().versions(),
             Failure.of(
-                FailureKind.DEADLINE_EXCEEDED,
-                "not probed to the end before the overall deadline (--deadline)"),
+                FailureKind.DEADLINE_EXCEEDED, "not probed to the end before " + deadlineName),
             Instant.now());
     return new EndpointOutcome(
         planned.target(),

@@ -39,8 +39,7 @@ public final class ServerText {
    * {@code raw} capped at {@code maxLength}, each hidden character replaced by {@code shown}, and
    * stripped of outer white space when {@code strip}; "…" marks a text that was cut.
    */
-  private static String safe(
-      String raw, int maxLength, IntFunction<String> shown, boolean strip) {
+  private static String safe(String raw, int maxLength, IntFunction<String> shown, boolean strip) {
     if (raw == null) {
       return null;
     }
