@@ -34,10 +34,10 @@ public record EndpointSpec(
         String serverName) {
 
   private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-  static final String DNS_NAME_PATTERN = "^" + LABEL + "(\\." + LABEL + ")*\\.?$";
+  public static final String DNS_NAME_PATTERN = "^" + LABEL + "(\\." + LABEL + ")*\\.?$";
   private static final String PORT =
       "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
-  static final String TARGET_PATTERN =
+  public static final String TARGET_PATTERN =
       "^((smtp|submission|smtps|imap|imaps|pop3|pop3s)://("
           + LABEL
           + "(\\."

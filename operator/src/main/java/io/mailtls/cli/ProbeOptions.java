@@ -26,11 +26,6 @@ final class ProbeOptions {
   static final ConnectionGuard SERVICE_GUARD =
       new ConnectionGuard(ConnectionGuard.MAIL_PORTS, ConnectionGuard.LINK_LOCAL);
 
-  private static final java.util.regex.Pattern EHLO_NAME =
-      java.util.regex.Pattern.compile(
-          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-              + "|\\[[0-9A-Fa-f:.]+\\]");
-
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -98,7 +93,7 @@ final class ProbeOptions {
     try {
       atLeastOne("--max-connections-per-host", maxConnectionsPerHost);
       atLeastOne("--max-connections", maxConnections);
-      if (!EHLO_NAME.matcher(ehloName).matches()) {
+      if (!ProbeSettings.isEhloName(ehloName)) {
         // A server answers a bad EHLO name with 501, which would say nothing about STARTTLS.
         throw new IllegalArgumentException(
             "--ehlo-name '" + ehloName + "' is not a host name (or an [address] literal)");

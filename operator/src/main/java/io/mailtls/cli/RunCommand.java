@@ -1,9 +1,12 @@
 package io.mailtls.cli;
 
 import io.mailtls.api.MailEndpointPolicy;
+import io.mailtls.exporter.InvalidProbeConfigException;
+import io.mailtls.exporter.ProbeExporter;
 import io.mailtls.http.AdminServer;
 import io.mailtls.http.HealthServer;
 import io.mailtls.metrics.MailTlsMetrics;
+import io.mailtls.probe.EndpointProber;
 import io.mailtls.probe.ProbeSettings;
 import io.mailtls.schema.PolicySchema;
 import io.mailtls.standalone.PolicyFiles;
@@ -11,6 +14,7 @@ import io.mailtls.standalone.StandaloneRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -22,13 +26,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code mailtls run --policies DIR}: the operator's job without a cluster. Reads
  * MailEndpointPolicy files, probes them on their intervals, serves /metrics and (on a port of its
- * own) /healthz, logs verdict changes.
+ * own) /healthz, logs verdict changes. With {@code --exporter} or {@code --probe-config}, also the
+ * multi-target exporter's /probe on the metrics port, through the same engine and connection
+ * limits; then policies are optional.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description =
-        "Probe MailEndpointPolicy files on their intervals and serve /metrics (no cluster).")
+        "Probe MailEndpointPolicy files on their intervals and serve /metrics (no cluster); with"
+            + " --exporter or --probe-config, also /probe?target=…&module=… for Prometheus.")
 public final class RunCommand implements Callable<Integer> {
   /**
    * Asked for when first used: logging starts up in a few hundred milliseconds, which a command
@@ -46,9 +53,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--policies",
-      required = true,
-      description = "Directory of MailEndpointPolicy YAML files (*.yaml, *.yml).")
+      description =
+          "Directory of MailEndpointPolicy YAML files (*.yaml, *.yml); optional with /probe.")
   Path policies;
+
+  @CommandLine.Mixin ExporterOptions exporterOptions;
 
   @CommandLine.Mixin ProbeOptions probeOptions;
 
@@ -59,35 +68,71 @@ public final class RunCommand implements Callable<Integer> {
     service.applyLogging();
     ProbeSettings settings =
         probeOptions.settings(ProbeSettings.defaults(), ProbeOptions.SERVICE_GUARD);
-    if (!Files.isDirectory(policies)) {
+    if (policies == null && !exporterOptions.enabled()) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--policies " + policies + " is not a directory");
+          spec.commandLine(),
+          "nothing to do: give --policies DIR, or --exporter or --probe-config FILE for /probe");
     }
-    PolicyFiles.Loaded<MailEndpointPolicy> loaded =
-        PolicyFiles.load(policies, PolicySchema.fromClasspath());
-    loaded.errors().forEach(e -> log().error("invalid policy, skipped: {}", e));
-    if (loaded.policies().isEmpty()) {
-      spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
-      return 2;
+    List<MailEndpointPolicy> toProbe = List.of();
+    int invalid = 0;
+    if (policies != null) {
+      if (!Files.isDirectory(policies)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--policies " + policies + " is not a directory");
+      }
+      PolicyFiles.Loaded<MailEndpointPolicy> loaded =
+          PolicyFiles.load(policies, PolicySchema.fromClasspath());
+      loaded.errors().forEach(e -> log().error("invalid policy, skipped: {}", e));
+      if (loaded.policies().isEmpty()) {
+        spec.commandLine().getErr().println("mailtls: no valid policy in " + policies);
+        return 2;
+      }
+      toProbe = loaded.policies();
+      invalid = loaded.errors().size();
     }
     MailTlsMetrics metrics = MailTlsMetrics.withJvmMetrics();
+    // One engine: the policies' rounds and /probe's modules share its per-host and total limits.
+    EndpointProber prober = new EndpointProber(settings);
+    ProbeExporter exporter = null;
+    if (exporterOptions.enabled()) {
+      try {
+        exporter = exporterOptions.start(prober, metrics);
+      } catch (InvalidProbeConfigException e) {
+        for (String problem : e.problems()) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "mailtls run: --probe-config " + exporterOptions.configFile() + ": " + problem);
+        }
+        return 2;
+      }
+    }
     try (StandaloneRunner runner =
             StandaloneRunner.create(
-                settings, metrics, Clock.systemUTC(), concurrency.concurrentPolicies);
+                prober, metrics, Clock.systemUTC(), concurrency.concurrentPolicies);
         AdminServer admin =
             AdminServer.start(service.admin(service.metricsPort))
                 .metrics("/metrics", metrics.prometheusRegistry());
         HealthServer health =
             HealthServer.start(service.admin(service.healthPort))
                 .check("/healthz", runner::isRunning)) {
+      if (exporter != null) {
+        admin.computed("/probe", exporter::answer);
+        if (exporterOptions.configFile() != null) {
+          ProbeExporter reloading = exporter;
+          admin.post("/-/reload", reloading::reload);
+          HangupSignal.onHangup(reloading::reload);
+        }
+      }
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));
-      runner.start(loaded.policies());
+      runner.start(toProbe);
       log()
           .atInfo()
-          .addKeyValue("policies", loaded.policies().size())
-          .addKeyValue("invalid", loaded.errors().size())
+          .addKeyValue("policies", toProbe.size())
+          .addKeyValue("invalid", invalid)
           .addKeyValue("metricsPort", admin.port())
           .addKeyValue("healthPort", health.port())
+          .addKeyValue("probeModules", exporter == null ? List.of() : exporter.moduleNames())
           .log("mailtls run started");
       stopped.await();
     }

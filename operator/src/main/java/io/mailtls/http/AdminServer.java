@@ -3,6 +3,7 @@ package io.mailtls.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.mailtls.text.ServerText;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,17 +11,23 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The small HTTP server for Prometheus, on the JDK's built-in server (the kubelet's probes have a
  * server of their own, {@link HealthServer}). Bounded so that no client can starve it or the
  * prober: at most {@link #MAX_CONNECTIONS} connections, a request must arrive within {@link
  * #MAX_REQUEST_SECONDS}, and at most {@link #MAX_CONCURRENT_SCRAPES} scrapes render at once (the
- * others get 503 at once). Exact paths only, GET and HEAD only.
+ * others get 503 at once). Exact paths only, GET and HEAD only (a computed path such as /probe:
+ * GET; an action such as /-/reload: POST).
  */
 public final class AdminServer implements AutoCloseable {
   /** Connections one admin server holds open at once; more wait in the kernel's backlog. */
@@ -42,6 +49,8 @@ public final class AdminServer implements AutoCloseable {
   static final long SCRAPE_WAIT_MILLIS = 2_000;
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD");
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
   static {
     // The JDK server reads its limits once, from system properties; an operator's own choice wins.
@@ -89,6 +98,7 @@ public final class AdminServer implements AutoCloseable {
         path,
         exact(
             path,
+            METHODS,
             exchange -> {
               if (!awaitTurn()) {
                 reply(exchange, 503, "too many scrapes at once\n");
@@ -103,6 +113,60 @@ public final class AdminServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * {@code path} answers GET with what {@code answer} makes of each request: series of its own (a
+   * registry rendered for that response alone, as /metrics is) or a status with a one-line reason.
+   * A query that cannot be read is a 400 naming the problem; a failure of {@code answer} itself is
+   * a 500 with one line, logged, never a stack trace on the wire. Not bounded by the scrape turns
+   * of /metrics: {@code answer} bounds itself.
+   */
+  public AdminServer computed(String path, Function<Request, Answer> answer) {
+    server.createContext(
+        path,
+        exact(
+            path,
+            Set.of("GET"),
+            exchange -> {
+              Map<String, String> parameters;
+              try {
+                parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery());
+              } catch (IllegalArgumentException e) {
+                reply(exchange, 400, e.getMessage() + "\n");
+                return;
+              }
+              Request request =
+                  new Request(parameters, name -> exchange.getRequestHeaders().getFirst(name));
+              answer(exchange, path, () -> answer.apply(request));
+            }));
+    return this;
+  }
+
+  /**
+   * {@code path} answers POST by running {@code action} (such as a reload), with its status and
+   * line; anything else gets 405.
+   */
+  public AdminServer post(String path, Supplier<Answer.Text> action) {
+    server.createContext(
+        path, exact(path, Set.of("POST"), exchange -> answer(exchange, path, action::get)));
+    return this;
+  }
+
+  private static void answer(HttpExchange exchange, String path, Supplier<Answer> answer)
+      throws IOException {
+    Answer made;
+    try {
+      made = answer.get();
+    } catch (RuntimeException bug) {
+      log.error("{} failed", path, bug);
+      reply(exchange, 500, "internal error: " + ServerText.clean(bug.toString()) + "\n");
+      return;
+    }
+    switch (made) {
+      case Answer.Series series -> MetricsExposition.respond(exchange, series.registry());
+      case Answer.Text text -> reply(exchange, text.status(), text.line() + "\n");
+    }
+  }
+
   private boolean awaitTurn() {
     try {
       return scrapes.tryAcquire(SCRAPE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -113,15 +177,20 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /** A context matches every path it prefixes: this one answers its own path only. */
-  private static HttpHandler exact(String path, HttpHandler handler) {
+  private static HttpHandler exact(String path, Set<String> methods, HttpHandler handler) {
+    String allow = String.join(", ", new java.util.TreeSet<>(methods));
     return exchange -> {
       if (!exchange.getRequestURI().getPath().equals(path)) {
         reply(exchange, 404, "not found\n");
-      } else if (!METHODS.contains(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      } else if (!methods.contains(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", allow);
         reply(exchange, 405, "method not allowed\n");
       } else {
-        handler.handle(exchange);
+        try {
+          handler.handle(exchange);
+        } finally {
+          exchange.close(); // whatever went wrong, the client is not left waiting for an answer
+        }
       }
     };
   }

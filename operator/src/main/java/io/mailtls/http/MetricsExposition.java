@@ -22,8 +22,9 @@ import java.util.zip.GZIPOutputStream;
 final class MetricsExposition implements HttpHandler {
   private static final int BUFFER_BYTES = 64 * 1024;
 
+  private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+
   private final PrometheusRegistry registry;
-  private final ExpositionFormats formats = ExpositionFormats.init();
 
   MetricsExposition(PrometheusRegistry registry) {
     this.registry = registry;
@@ -31,8 +32,13 @@ final class MetricsExposition implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    respond(exchange, registry);
+  }
+
+  /** Answers {@code exchange} with everything in {@code registry}, as Prometheus asked. */
+  static void respond(HttpExchange exchange, PrometheusRegistry registry) throws IOException {
     ExpositionFormatWriter writer =
-        formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+        FORMATS.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
     boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
     MetricSnapshots snapshots = registry.scrape();
     exchange.getResponseHeaders().set("Content-Type", writer.getContentType());

@@ -17,6 +17,7 @@ import java.util.Set;
  * changes, so a scrape only renders and never parses.
  *
  * @param certificateExpiry epoch seconds, or null when no certificate was seen
+ * @param failure the failure class that decided the verdict (ConnectionRefused, …), or null
  */
 record EndpointView(
     String target,
@@ -30,7 +31,8 @@ record EndpointView(
     String serverSoftware,
     String bestVersion,
     String domain,
-    List<AddressView> addresses) {
+    List<AddressView> addresses,
+    String failure) {
 
   /** One address of an endpoint with several, and its verdict. */
   record AddressView(String address, Verdict verdict) {}
@@ -74,7 +76,8 @@ record EndpointView(
                         new AddressView(
                             a.address(),
                             Verdict.fromReason(a.verdict()).orElse(Verdict.UNREACHABLE)))
-                .toList());
+                .toList(),
+        status.failure());
   }
 
   /**

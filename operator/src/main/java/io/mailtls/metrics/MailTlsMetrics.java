@@ -1,6 +1,8 @@
 package io.mailtls.metrics;
 
 import static io.mailtls.metrics.MetricNames.BUILD_INFO;
+import static io.mailtls.metrics.MetricNames.PROBE_CONFIG_RELOAD_SUCCESSFUL;
+import static io.mailtls.metrics.MetricNames.PROBE_CONFIG_RELOAD_TIMESTAMP;
 import static io.mailtls.metrics.MetricNames.PROBE_DURATION;
 import static io.mailtls.metrics.MetricNames.PROBE_FAILURES;
 
@@ -11,6 +13,7 @@ import io.mailtls.compliance.Verdict;
 import io.mailtls.policy.EndpointOutcome;
 import io.mailtls.receiver.SessionOutcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -27,6 +30,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every mailtls meter, in one place. The endpoint and policy series are a rendering of the latest
@@ -54,6 +59,9 @@ public final class MailTlsMetrics {
   private final RenderFailures failures = new RenderFailures();
   private final PolicyStatusCollector policies = new PolicyStatusCollector(failures);
   private final SenderStatusCollector senders = new SenderStatusCollector(failures);
+  private final AtomicLong configLoaded = new AtomicLong();
+  private final AtomicLong configLoadedAt = new AtomicLong();
+  private final AtomicBoolean configGauges = new AtomicBoolean();
 
   public MailTlsMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -157,6 +165,26 @@ public final class MailTlsMetrics {
   /** From now on, the sender policy's series show these senders. */
   public void showSenders(String namespace, String policy, List<SenderStatus> statuses) {
     senders.put(namespace, policy, statuses == null ? List.of() : statuses);
+  }
+
+  /**
+   * The exporter's config file was (re)loaded, or could not be: as blackbox_exporter's {@code
+   * …_config_last_reload_successful}, so that an alert can say that a reload failed (the old config
+   * still serves).
+   */
+  public void probeConfigLoaded(boolean successful) {
+    configLoaded.set(successful ? 1 : 0);
+    if (successful) {
+      configLoadedAt.set(System.currentTimeMillis() / 1000);
+    }
+    if (configGauges.compareAndSet(false, true)) {
+      Gauge.builder(PROBE_CONFIG_RELOAD_SUCCESSFUL, configLoaded, AtomicLong::get)
+          .description("1 when the last load of --probe-config succeeded, 0 when it failed")
+          .register(registry);
+      Gauge.builder(PROBE_CONFIG_RELOAD_TIMESTAMP, configLoadedAt, AtomicLong::get)
+          .description("When --probe-config was last loaded successfully")
+          .register(registry);
+    }
   }
 
   /** A deleted sender policy: none of its series are rendered any more. */

@@ -14,6 +14,13 @@ final class MetricNames {
   static final String PROBE_FAILURES = "mailtls_probe_failures";
   static final String BUILD_INFO = "mailtls_build_info";
   static final String RENDER_FAILURES = "mailtls_metrics_render_failures";
+  static final String PROBE_SUCCESS = "probe_success";
+  static final String PROBE_SECONDS = "probe_duration_seconds";
+  static final String PROBE_FAILURE_INFO = "mailtls_probe_failure_info";
+  static final String PROBE_CONFIG_RELOAD_SUCCESSFUL =
+      "mailtls_probe_config_last_reload_successful";
+  static final String PROBE_CONFIG_RELOAD_TIMESTAMP =
+      "mailtls_probe_config_last_reload_success_timestamp_seconds";
   static final String SENDER_COMPLIANT = "mailtls_sender_compliant";
   static final String SENDER_INFO = "mailtls_sender_info";
   static final String SENDER_OFFERED = "mailtls_sender_tls_version_offered";

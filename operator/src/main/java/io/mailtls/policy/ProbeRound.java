@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  * domain: that is an outcome.
  */
 public final class ProbeRound {
+  /** How a scan's deadline is named where an endpoint was abandoned at it. */
+  static final String SCAN_DEADLINE = "the overall deadline (--deadline)";
+
   private final EndpointProber prober;
 
   public ProbeRound(EndpointProber prober) {
@@ -65,6 +68,19 @@ public final class ProbeRound {
    */
   public List<EndpointOutcome> run(
       PolicyRequest request, Consumer<EndpointOutcome> finished, Instant deadline) {
+    return run(request, finished, deadline, SCAN_DEADLINE);
+  }
+
+  /**
+   * As {@link #run(PolicyRequest, Consumer, Instant)}; an endpoint abandoned at the deadline says
+   * that it was not probed to the end before {@code deadlineName} (e.g. "the overall deadline
+   * (--deadline)").
+   */
+  public List<EndpointOutcome> run(
+      PolicyRequest request,
+      Consumer<EndpointOutcome> finished,
+      Instant deadline,
+      String deadlineName) {
     List<Entry> entries = expand(request.targets(), request.timeout());
     Consumer<EndpointOutcome> oneAtATime =
         outcome -> {
@@ -105,7 +121,8 @@ public final class ProbeRound {
         EndpointOutcome outcome = waitFor(futures.get(i), deadline);
         if (outcome == null && handedOn.get(i).compareAndSet(false, true)) {
           // Before the interrupt, which ends the waits for slots that the outcome names.
-          outcome = pastDeadline((Entry.ToProbe) entries.get(i), request.compliance());
+          outcome =
+              pastDeadline((Entry.ToProbe) entries.get(i), request.compliance(), deadlineName);
           futures.get(i).cancel(true);
           oneAtATime.accept(outcome);
         } else if (outcome == null) {
@@ -119,6 +136,26 @@ public final class ProbeRound {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * The outcomes of a request none of whose targets could be probed before {@code deadlineName}
+   * (another caller's probe of them still runs): each Unreachable with failure class
+   * DeadlineExceeded; a mail domain as its own entry, since its MX hosts are not known.
+   */
+  public List<EndpointOutcome> notProbedBefore(PolicyRequest request, String deadlineName) {
+    return request.targets().stream()
+        .map(
+            target ->
+                switch (target) {
+                  case PolicyTarget.Host host -> new Entry.ToProbe(host.target(), null);
+                  case PolicyTarget.Domain domain ->
+                      new Entry.ToProbe(
+                          DomainOutcomes.mxTarget(domain.domain(), domain.domain().name()),
+                          new MxOrigin(domain.domain().name(), null));
+                })
+        .map(entry -> pastDeadline(entry, request.compliance(), deadlineName))
+        .toList();
   }
 
   /** The outcome, or null when the deadline passed first. */
@@ -140,17 +177,19 @@ public final class ProbeRound {
   }
 
   /**
-   * An endpoint abandoned at the overall deadline; when some of its connections still waited for a
+   * An endpoint abandoned at {@code deadlineName}; when some of its connections still waited for a
    * slot of their host, the failure says so.
    */
-  EndpointOutcome pastDeadline(Entry.ToProbe planned, CompliancePolicy policy) {
+  EndpointOutcome pastDeadline(
+      Entry.ToProbe planned, CompliancePolicy policy, String deadlineName) {
     EndpointResult result =
         EndpointResult.notProbed(
             planned.target(),
             prober.settings().versions(),
             Failure.of(
                 FailureKind.DEADLINE_EXCEEDED,
-                "not probed to the end before the overall deadline (--deadline)"
+                "not probed to the end before "
+                    + deadlineName
                     + prober.hostSlotWait(planned.target()).map(wait -> ": " + wait).orElse("")),
             Instant.now());
     return new EndpointOutcome(

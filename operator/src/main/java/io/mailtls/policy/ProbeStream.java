@@ -233,7 +233,9 @@ public final class ProbeStream {
               switch (target.target) {
                 case PolicyTarget.Host host ->
                     round.pastDeadline(
-                        new ProbeRound.Entry.ToProbe(host.target(), null), compliance);
+                        new ProbeRound.Entry.ToProbe(host.target(), null),
+                        compliance,
+                        ProbeRound.SCAN_DEADLINE);
                 case PolicyTarget.Domain domain ->
                     unprobed(
                         domain,
@@ -249,7 +251,8 @@ public final class ProbeStream {
                 i,
                 switch (target.entries.get(i)) {
                   case ProbeRound.Entry.Decided decided -> decided.outcome();
-                  case ProbeRound.Entry.ToProbe planned -> round.pastDeadline(planned, compliance);
+                  case ProbeRound.Entry.ToProbe planned ->
+                      round.pastDeadline(planned, compliance, ProbeRound.SCAN_DEADLINE);
                 });
           }
         }

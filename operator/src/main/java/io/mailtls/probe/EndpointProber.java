@@ -45,7 +45,7 @@ public final class EndpointProber {
   private final VersionProber versionProber;
   private final HostConnectionLimiter limiter;
   private final CertificateInspector certificates;
-  private final ProbeProgress progress = new ProbeProgress();
+  private final ProbeProgress progress;
 
   /**
    * The target each destination under way is probed for, and how many of each target's connections
@@ -59,11 +59,29 @@ public final class EndpointProber {
       Collections.synchronizedMap(new IdentityHashMap<>());
 
   public EndpointProber(ProbeSettings settings) {
+    this(
+        settings,
+        new HostConnectionLimiter(settings.maxConnectionsPerHost(), settings.maxConnections()),
+        new ProbeProgress());
+  }
+
+  private EndpointProber(
+      ProbeSettings settings, HostConnectionLimiter limiter, ProbeProgress progress) {
     this.settings = settings;
     this.versionProber = new VersionProber(settings.ehloName());
-    this.limiter =
-        new HostConnectionLimiter(settings.maxConnectionsPerHost(), settings.maxConnections());
+    this.limiter = limiter;
     this.certificates = CertificateInspector.trusting(settings.caFile());
+    this.progress = progress;
+  }
+
+  /**
+   * An engine that probes with {@code other}'s EHLO name, CA file, guard, DNS server and timeout,
+   * but shares this one's connection limits (per host and in total) and its probes in flight: the
+   * exporter's modules and the policies then count against the same politeness limits, and a stuck
+   * probe of either fails the same liveness check. Its own connection limits are ignored.
+   */
+  public EndpointProber sharingLimits(ProbeSettings other) {
+    return new EndpointProber(other, limiter, progress);
   }
 
   public ProbeSettings settings() {

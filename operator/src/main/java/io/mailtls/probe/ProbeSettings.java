@@ -35,6 +35,19 @@ public record ProbeSettings(
   public static final String DEFAULT_EHLO_NAME = "mailtls.invalid";
   public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
+  private static final java.util.regex.Pattern EHLO_NAME =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+              + "|\\[[0-9A-Fa-f:.]+\\]");
+
+  /**
+   * Whether {@code name} may be given in SMTP EHLO: a host name or an [address] literal. A server
+   * answers a bad one with 501, which would say nothing about STARTTLS.
+   */
+  public static boolean isEhloName(String name) {
+    return name != null && EHLO_NAME.matcher(name).matches();
+  }
+
   public ProbeSettings {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, not " + timeout);

@@ -50,7 +50,15 @@ public final class StandaloneRunner implements AutoCloseable {
    */
   public static StandaloneRunner create(
       ProbeSettings settings, MailTlsMetrics metrics, Clock clock, int concurrentPolicies) {
-    EndpointProber prober = new EndpointProber(settings);
+    return create(new EndpointProber(settings), metrics, clock, concurrentPolicies);
+  }
+
+  /**
+   * As {@link #create(ProbeSettings, MailTlsMetrics, Clock, int)}, through {@code prober}, whose
+   * connection limits others (the exporter's /probe) may share.
+   */
+  public static StandaloneRunner create(
+      EndpointProber prober, MailTlsMetrics metrics, Clock clock, int concurrentPolicies) {
     return new StandaloneRunner(
         new PolicyRound(new ProbeRound(prober), clock),
         new StatusRecorder(metrics, VerdictChangeNotifier.NONE),

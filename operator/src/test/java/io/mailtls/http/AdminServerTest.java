@@ -165,4 +165,101 @@ class AdminServerTest {
           .isLessThan(Duration.ofSeconds(limitSeconds + 5));
     }
   }
+
+  private HttpResponse<String> sendWithHeaders(
+      int port, String path, String method, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A computed path (/probe) answers GET with series of their own per request or a one-line reason;
+   * its query is read strictly, and a failure of the answer is one line, never a stack trace.
+   */
+  @Test
+  void aComputedPathAnswersEachRequestWithItsOwnSeriesOrOneLine() throws Exception {
+    List<Request> seen = new ArrayList<>();
+    try (AdminServer server =
+        AdminServer.start(new InetSocketAddress(0))
+            .computed(
+                "/probe",
+                request -> {
+                  seen.add(request);
+                  return switch (request.parameters().getOrDefault("target", "")) {
+                    case "ok" -> {
+                      PrometheusRegistry registry = new PrometheusRegistry();
+                      registry.register(
+                          () ->
+                              MetricSnapshots.of(
+                                  io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
+                                      .name("probe_success")
+                                      .dataPoint(
+                                          io.prometheus.metrics.model.snapshots.GaugeSnapshot
+                                              .GaugeDataPointSnapshot.builder()
+                                              .value(1)
+                                              .build())
+                                      .build()));
+                      yield new Answer.Series(registry);
+                    }
+                    case "bug" -> throw new IllegalStateException("a bug\nwith two lines");
+                    default -> new Answer.Text(400, "unknown target");
+                  };
+                })) {
+      HttpResponse<String> ok =
+          sendWithHeaders(
+              server.port(),
+              "/probe?target=ok&module=a%20b",
+              "GET",
+              "X-Prometheus-Scrape-Timeout-Seconds",
+              "2.5");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("Content-Type"))
+          .contains("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(ok.body()).contains("\nprobe_success 1.0\n");
+      assertThat(seen.getFirst().parameters())
+          .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("target", "ok", "module", "a b"));
+      assertThat(seen.getFirst().header("x-prometheus-scrape-timeout-seconds")).isEqualTo("2.5");
+
+      HttpResponse<String> bad = send(server.port(), "/probe?target=nope", "GET");
+      HttpResponse<String> twice = send(server.port(), "/probe?target=ok&target=bug", "GET");
+      HttpResponse<String> bug = send(server.port(), "/probe?target=bug", "GET");
+      HttpResponse<String> post = send(server.port(), "/probe?target=ok", "POST");
+
+      assertThat(List.of(bad.statusCode(), bad.body())).containsExactly(400, "unknown target\n");
+      assertThat(List.of(twice.statusCode(), twice.body()))
+          .containsExactly(400, "the parameter 'target' is given twice\n");
+      assertThat(List.of(bug.statusCode(), bug.body()))
+          .containsExactly(
+              500, "internal error: java.lang.IllegalStateException: a bugwith two lines\n");
+      assertThat(List.of(post.statusCode(), post.headers().firstValue("Allow").orElseThrow()))
+          .containsExactly(405, "GET");
+      assertThat(send(server.port(), "/probe/x", "GET").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void anActionAnswersPostOnly() throws Exception {
+    int[] runs = {0};
+    try (AdminServer server =
+        AdminServer.start(new InetSocketAddress(0))
+            .post(
+                "/-/reload",
+                () -> {
+                  runs[0]++;
+                  return new Answer.Text(200, "reloaded");
+                })) {
+      HttpResponse<String> get = send(server.port(), "/-/reload", "GET");
+      HttpResponse<String> post = send(server.port(), "/-/reload", "POST");
+
+      assertThat(List.of(get.statusCode(), get.headers().firstValue("Allow").orElseThrow()))
+          .containsExactly(405, "POST");
+      assertThat(List.of(post.statusCode(), post.body())).containsExactly(200, "reloaded\n");
+      assertThat(runs[0]).isEqualTo(1);
+    }
+  }
 }
