@@ -118,10 +118,12 @@ public final class RunCommand implements Callable<Integer> {
                 .check("/healthz", runner::isRunning)) {
       if (exporter != null) {
         admin.computed("/probe", exporter::answer);
+        ProbeExporter reloading = exporter;
+        // SIGHUP is what Prometheus components reload on: without a config file it reloads
+        // nothing (and says so) rather than end the process.
+        HangupSignal.onHangup(reloading::reload);
         if (exporterOptions.configFile() != null) {
-          ProbeExporter reloading = exporter;
           admin.post("/-/reload", reloading::reload);
-          HangupSignal.onHangup(reloading::reload);
         }
       }
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stopped::countDown));

@@ -26,7 +26,7 @@ public record MailDomain(String name, int port) {
   /** Parses {@code mx://domain[:port]}; the message of the exception says what is wrong. */
   public static MailDomain parse(String text) {
     var matcher = FORM.matcher(text.toLowerCase(Locale.ROOT));
-    String quoted = "'" + ServerText.clean(text, 80) + "'";
+    String quoted = "'" + ServerText.escaped(text, 80) + "'";
     if (!matcher.matches()) {
       throw new IllegalArgumentException(
           quoted + " is not a mail domain: write mx://domain[:port], e.g. mx://example.com");
@@ -49,7 +49,7 @@ public record MailDomain(String name, int port) {
       if (label.length() > MAX_LABEL_LENGTH) {
         throw new IllegalArgumentException(
             "the label '"
-                + ServerText.clean(label, 80)
+                + ServerText.escaped(label, 80)
                 + "' of "
                 + quoted
                 + " has "

@@ -2,6 +2,7 @@ package io.mailtls.exporter;
 
 import io.mailtls.api.EndpointSpec;
 import io.mailtls.api.MailEndpointPolicyStatus;
+import io.mailtls.dns.AddressText;
 import io.mailtls.dns.MailDomain;
 import io.mailtls.http.Answer;
 import io.mailtls.http.Request;
@@ -13,9 +14,12 @@ import io.mailtls.policy.PolicyStatusBuilder;
 import io.mailtls.policy.PolicyTarget;
 import io.mailtls.probe.Endpoint;
 import io.mailtls.probe.EndpointProber;
+import io.mailtls.probe.FailureKind;
 import io.mailtls.probe.Target;
 import io.mailtls.text.Durations;
 import io.mailtls.text.ServerText;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +52,10 @@ public final class ProbeExporter {
   public static final Duration MIN_MIN_INTERVAL = Duration.ofSeconds(10);
   public static final Duration MAX_MIN_INTERVAL = Duration.ofHours(24);
 
-  /** Each probe holds up to 5 connections at once: 20 of them fill the 100 of the default. */
+  /**
+   * A probe of one address holds up to 5 connections at once (the per-host limit): 20 of them fill
+   * the 100 of the default; a name with several addresses, or an mx:// target, holds more.
+   */
   public static final int DEFAULT_MAX_CONCURRENT_PROBES = 20;
 
   /** A policy's target may have 300 characters: so may /probe's. */
@@ -63,6 +70,7 @@ public final class ProbeExporter {
   private final ProbeCache cache;
   private final int maxConcurrentProbes;
   private final Semaphore inFlight;
+  private final Semaphore waiting;
   private volatile Modules modules;
 
   private ProbeExporter(
@@ -79,6 +87,7 @@ public final class ProbeExporter {
     this.cache = new ProbeCache(minInterval, clock);
     this.maxConcurrentProbes = maxConcurrentProbes;
     this.inFlight = new Semaphore(maxConcurrentProbes);
+    this.waiting = new Semaphore(maxConcurrentProbes);
     this.metrics = metrics;
   }
 
@@ -160,13 +169,14 @@ public final class ProbeExporter {
     }
     Instant deadline = Instant.now().plus(budget.duration());
     ProbeCache.Key key = new ProbeCache.Key(module.settings(), key(target));
-    return switch (cache.claim(key, inFlight::tryAcquire)) {
+    return switch (cache.claim(key, budget.duration(), inFlight::tryAcquire)) {
       case ProbeCache.Turn.Probe turn -> {
         try {
           ProbeCache.Probed probed = probe(module, target, budget, deadline);
           turn.probe().complete(probed);
           yield series(module, probed);
-        } catch (RuntimeException bug) {
+        } catch (Throwable bug) {
+          // Errors too: a probe left pending would make every later request wait it out.
           turn.probe().completeExceptionally(bug);
           cache.forget(key, turn.probe());
           throw bug;
@@ -174,8 +184,21 @@ public final class ProbeExporter {
           inFlight.release();
         }
       }
-      case ProbeCache.Turn.Wait turn ->
+      case ProbeCache.Turn.Wait turn when turn.probe().isDone() ->
           series(module, waitFor(turn.probe(), module, target, budget));
+      case ProbeCache.Turn.Wait turn -> {
+        // Requests that wait for a running probe hold an HTTP connection each: bounded too, so
+        // that they cannot take all of the admin server's from /metrics.
+        if (!waiting.tryAcquire()) {
+          yield new Answer.Text(
+              503, "too many requests wait for probes already running; try again later");
+        }
+        try {
+          yield series(module, waitFor(turn.probe(), module, target, budget));
+        } finally {
+          waiting.release();
+        }
+      }
       case ProbeCache.Turn.Busy busy ->
           new Answer.Text(
               503,
@@ -280,10 +303,26 @@ public final class ProbeExporter {
     };
   }
 
+  /**
+   * What the minimum interval is counted for: the target as probed, an address literal in its one
+   * canonical form ({@code [0:0::1]} and {@code [::1]}, {@code 127.000.000.001} and {@code
+   * 127.0.0.1} are one key).
+   */
   private static String key(PolicyTarget target) {
     return switch (target) {
       case PolicyTarget.Domain domain -> domain.domain().toString();
-      case PolicyTarget.Host host -> host.target().endpoint().toString();
+      case PolicyTarget.Host host -> {
+        Endpoint endpoint = host.target().endpoint();
+        String canonical = endpoint.host();
+        if (endpoint.hostIsAddressLiteral()) {
+          try {
+            canonical = AddressText.of(InetAddress.getByName(endpoint.host())); // no look-up
+          } catch (UnknownHostException e) {
+            // Endpoint.parse accepted it as an address: it is one.
+          }
+        }
+        yield endpoint.protocol().scheme() + "://" + canonical + ":" + endpoint.port();
+      }
     };
   }
 
@@ -316,12 +355,18 @@ public final class ProbeExporter {
     metrics.recordRound(outcomes);
     MailEndpointPolicyStatus status =
         PolicyStatusBuilder.probed(null, 1, outcomes, startedAt, took);
+    boolean cutShort =
+        outcomes.stream()
+            .anyMatch(
+                o ->
+                    o.result().failure() != null
+                        && o.result().failure().kind() == FailureKind.DEADLINE_EXCEEDED);
     log.atDebug()
         .addKeyValue("target", key(target))
         .addKeyValue("module", module.settings().name())
         .addKeyValue("millis", took.toMillis())
         .log("probed for /probe");
-    return new ProbeCache.Probed(status, startedAt, took);
+    return new ProbeCache.Probed(status, startedAt, took, budget.duration(), cutShort);
   }
 
   /**
@@ -347,7 +392,9 @@ public final class ProbeExporter {
       return new ProbeCache.Probed(
           PolicyStatusBuilder.probed(null, 1, outcomes, now, budget.duration()),
           now,
-          budget.duration());
+          budget.duration(),
+          budget.duration(),
+          true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a probe", e);

@@ -36,6 +36,9 @@ record ScrapeBudget(Duration duration, Duration slack, String name) {
    *
    * @throws IllegalArgumentException naming the header when its value is not a positive number
    */
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
+
   static ScrapeBudget of(String header, ProbeModule module) {
     Duration timeout = module.timeout();
     String moduleTimeout =
@@ -44,11 +47,10 @@ record ScrapeBudget(Duration duration, Duration slack, String name) {
       return new ScrapeBudget(timeout, MARGIN.dividedBy(2), moduleTimeout);
     }
     double seconds;
-    try {
-      seconds = Double.parseDouble(header.strip());
-    } catch (NumberFormatException e) {
-      seconds = Double.NaN;
-    }
+    // Plain decimals only, as Prometheus writes it ("10", "2.5"): parseDouble alone would take
+    // "5d" and "0x1p3".
+    String text = header.strip();
+    seconds = DECIMAL.matcher(text).matches() ? Double.parseDouble(text) : Double.NaN;
     if (!(seconds > 0) || Double.isInfinite(seconds)) {
       throw new IllegalArgumentException(
           HEADER
@@ -57,7 +59,8 @@ record ScrapeBudget(Duration duration, Duration slack, String name) {
               + "' is not a positive number of seconds");
     }
     // A scrape timeout longer than any module's cannot matter, and must not overflow below.
-    Duration scrape = Duration.ofMillis((long) Math.ceil(Math.min(seconds, 86_400) * 1000));
+    // Rounded down: the probe must end within the scrape's timeout, not a millisecond after.
+    Duration scrape = Duration.ofMillis((long) Math.floor(Math.min(seconds, 86_400) * 1000));
     Duration margin = scrape.dividedBy(4).compareTo(MARGIN) < 0 ? scrape.dividedBy(4) : MARGIN;
     Duration budget = scrape.minus(margin);
     if (budget.compareTo(timeout) >= 0) {

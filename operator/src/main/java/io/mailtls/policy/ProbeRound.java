@@ -91,7 +91,8 @@ public final class ProbeRound {
     List<EndpointOutcome> outcomes = new ArrayList<>();
     // Each entry is handed on once: by its probe, or by the deadline, whichever comes first.
     List<AtomicBoolean> handedOn = entries.stream().map(e -> new AtomicBoolean()).toList();
-    try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
+    ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       List<Future<EndpointOutcome>> futures = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
         AtomicBoolean once = handedOn.get(i);
@@ -131,8 +132,14 @@ public final class ProbeRound {
         }
         outcomes.add(outcome);
       }
-      if (deadline != null) {
-        probes.shutdownNow(); // interrupt what was abandoned, so that closing waits briefly
+    } finally {
+      if (deadline == null) {
+        probes.close();
+      } else {
+        // Interrupt what was abandoned and do not wait for it: a DNS look-up does not answer an
+        // interrupt, and the caller's deadline (a scrape's timeout) is now. Each abandoned probe
+        // still ends by its own timeout.
+        probes.shutdownNow();
       }
     }
     return outcomes;

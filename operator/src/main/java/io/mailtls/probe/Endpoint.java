@@ -154,9 +154,12 @@ public record Endpoint(MailProtocol protocol, String host, int port) {
     }
   }
 
-  /** Part of a target quoted in a message: cleaned of control characters and shortened. */
+  /**
+   * Part of a target quoted in a message, shortened, control characters shown as \xNN: escaped, not
+   * dropped, so that "mx<NUL>.example" does not read as the valid "mx.example".
+   */
   private static String quote(String text) {
-    return "'" + ServerText.clean(text, QUOTED_LENGTH) + "'";
+    return "'" + ServerText.escaped(text, QUOTED_LENGTH) + "'";
   }
 
   /** True when the host is an IP address literal rather than a name (no SNI is sent then). */

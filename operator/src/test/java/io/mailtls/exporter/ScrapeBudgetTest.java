@@ -40,7 +40,22 @@ class ScrapeBudgetTest {
     assertThat(budget.duration()).isEqualTo(Duration.ofSeconds(5));
     assertThat(budget.connectionTimeout()).isEqualTo(Duration.ofMillis(5250));
     assertThat(budget.name()).isEqualTo("the timeout of module fast (5s)");
-    assertThat(ScrapeBudget.of("1e300", FIVE_SECONDS).duration()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ScrapeBudget.of("999999999.5", FIVE_SECONDS).duration())
+        .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  /** Plain decimals only, as Prometheus writes the header; rounded down, never past it. */
+  @Test
+  void theHeaderIsAPlainDecimalRoundedDown() {
+    for (String odd : new String[] {"1e300", "5d", "0x1p3", "-1", "Infinity", "NaN"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScrapeBudget.of(odd, FIVE_SECONDS))
+          .hasMessage(
+              "X-Prometheus-Scrape-Timeout-Seconds: '"
+                  + odd
+                  + "' is not a positive number of seconds");
+    }
+    assertThat(ScrapeBudget.of("2.0009", FIVE_SECONDS).duration())
+        .isEqualTo(Duration.ofMillis(1500));
   }
 
   @Test

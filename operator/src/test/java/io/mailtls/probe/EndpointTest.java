@@ -92,13 +92,13 @@ class EndpointTest {
   }
 
   @Test
-  void aMessageQuotesTheTargetCleanedAndShortened() {
+  void aMessageQuotesTheTargetEscapedAndShortened() {
     assertThatThrownBy(() -> Endpoint.parse("smtp://mx\u001b[31m.example\u0007" + "x".repeat(500)))
         .hasMessage(
-            "'mx[31m.example"
-                + "x".repeat(66)
-                + "…' in 'smtp://mx[31m.example"
-                + "x".repeat(59)
+            "'mx\\x1B[31m.example\\x07"
+                + "x".repeat(58)
+                + "…' in 'smtp://mx\\x1B[31m.example\\x07"
+                + "x".repeat(51)
                 + "…' is not a host name or address (letters, digits, '-', '_' and '.' only)");
   }
 
