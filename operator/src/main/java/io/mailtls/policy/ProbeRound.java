@@ -56,25 +56,16 @@ public final class ProbeRound {
   }
 
   public List<EndpointOutcome> run(PolicyRequest request) {
-    return run(request, outcome -> {}, null);
+    return run(request, outcome -> {}, null, SCAN_DEADLINE);
   }
 
   /**
    * As {@link #run(PolicyRequest)}, and hands each outcome to {@code finished} as soon as it is
    * known, one at a time. An endpoint still being probed at {@code deadline} (null: none) is
-   * abandoned and becomes Unreachable with failure class DeadlineExceeded.
+   * abandoned and becomes Unreachable with failure class DeadlineExceeded, saying that it was not
+   * probed to the end before {@code deadlineName} (e.g. "the overall deadline (--deadline)").
    *
    * @return the outcomes in the order of the request's targets, as {@link #run(PolicyRequest)}
-   */
-  public List<EndpointOutcome> run(
-      PolicyRequest request, Consumer<EndpointOutcome> finished, Instant deadline) {
-    return run(request, finished, deadline, SCAN_DEADLINE);
-  }
-
-  /**
-   * As {@link #run(PolicyRequest, Consumer, Instant)}; an endpoint abandoned at the deadline says
-   * that it was not probed to the end before {@code deadlineName} (e.g. "the overall deadline
-   * (--deadline)").
    */
   public List<EndpointOutcome> run(
       PolicyRequest request,
